@@ -1,0 +1,191 @@
+"""People of the portal: one user model for every role, signing in by e-mail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from expect.organisations.models import Collectivity, Embassy
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.DAECT)
+        extra.setdefault("email_confirmed_at", timezone.now())
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Collectivity member")
+        EXPERT = "expert", _("Expert")
+        EMBASSY = "embassy", _("Embassy agent")
+        DAECT = "daect", _("DAECT staff")
+
+    class Language(models.TextChoices):
+        FR = "fr", "Français"
+        EN = "en", "English"
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    embassy = models.ForeignKey(
+        Embassy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name=_("embassy"),
+    )
+    preferred_language = models.CharField(
+        _("language of e-mails"), max_length=2, choices=Language.choices, default=Language.FR
+    )
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin access"),
+        default=False,
+        help_text=_("Can sign in to the DAECT back office."),
+    )
+    date_joined = models.DateTimeField(_("joined on"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(role="embassy", embassy__isnull=False)
+                | (~Q(role="embassy") & Q(embassy__isnull=True)),
+                name="user_embassy_iff_embassy_role",
+                violation_error_message=_("An embassy agent, and only an embassy agent, has an embassy."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @property
+    def is_daect(self) -> bool:
+        return self.is_active and (self.role == self.Role.DAECT or self.is_superuser)
+
+    @property
+    def is_embassy_agent(self) -> bool:
+        return self.role == self.Role.EMBASSY and self.embassy_id is not None
+
+    @property
+    def active_membership(self) -> Membership | None:
+        """The confirmed membership of a collectivity, if any (None while pending)."""
+        membership = getattr(self, "membership", None)
+        if membership is not None and membership.state == Membership.State.ACTIVE:
+            return membership
+        return None
+
+    @property
+    def collectivity(self) -> Collectivity | None:
+        """The collectivity this user acts for, only once their membership is confirmed."""
+        membership = self.active_membership
+        return membership.collectivity if membership else None
+
+
+class MembershipQuerySet(models.QuerySet):
+    def pending(self) -> MembershipQuerySet:
+        return self.filter(state=Membership.State.PENDING)
+
+    def active(self) -> MembershipQuerySet:
+        return self.filter(state=Membership.State.ACTIVE)
+
+    def referents(self) -> MembershipQuerySet:
+        return self.active().filter(is_referent=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A person's belonging to a collectivity; it grants nothing until confirmed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        ACTIVE = "active", _("Confirmed")
+        REFUSED = "refused", _("Refused")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+        verbose_name=_("user"),
+    )
+    collectivity = models.ForeignKey(
+        Collectivity, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name=_("collectivity"),
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    is_referent = models.BooleanField(
+        _("referent"),
+        default=False,
+        help_text=_("The referent confirms the collectivity's new members."),
+    )
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_referent=False) | Q(state="active"),
+                name="membership_referent_is_active",
+                violation_error_message=_("Only a confirmed member can be a referent."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.collectivity}"
