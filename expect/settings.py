@@ -47,13 +47,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "dsfr",
     "widget_tweaks",
     "crispy_forms",
     "django_filters",
     "expect.core",
-    "expect.accounts",
     "expect.organisations",
+    "expect.accounts",
     "expect.notifications",
     "labellisation",
     "missions",
@@ -92,11 +93,10 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'expect.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'expect.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -201,8 +201,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -233,3 +234,21 @@ LOGGING = {
 }
 
 ADMINS = [("DAECT", DAECT_EMAIL)]
+
+# The project's own crispy template pack renders DSFR field groups (templates/dsfr_crispy).
+CRISPY_CLASS_CONVERTERS = {
+    "textinput": "fr-input",
+    "emailinput": "fr-input",
+    "passwordinput": "fr-input",
+    "numberinput": "fr-input",
+    "urlinput": "fr-input",
+    "dateinput": "fr-input",
+    "datetimeinput": "fr-input",
+    "timeinput": "fr-input",
+    "textarea": "fr-input",
+    "select": "fr-select",
+    "selectmultiple": "fr-select",
+    "fileinput": "fr-upload",
+    "clearablefileinput": "fr-upload",
+    "checkboxinput": "",
+}

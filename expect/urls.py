@@ -1,7 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from expect.core.views import healthz
+
+admin.site.site_header = _("EXPE-CT — DAECT back office")
+admin.site.site_title = _("EXPE-CT back office")
+admin.site.index_title = _("Programme management")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("compte/", include("expect.accounts.urls")),
+    path("", include("expect.organisations.urls")),
+    path("", include("expect.core.urls")),
 ]
+
+handler403 = "expect.core.errors.permission_denied"
+handler404 = "expect.core.errors.page_not_found"
+handler500 = "expect.core.errors.server_error"

@@ -92,7 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(role="embassy", embassy__isnull=False)
                 | (~Q(role="embassy") & Q(embassy__isnull=True)),
                 name="user_embassy_iff_embassy_role",
-                violation_error_message=_("An embassy agent, and only an embassy agent, has an embassy."),
+                violation_error_message=_(
+                    "An embassy agent, and only an embassy agent, has an embassy."
+                ),
             ),
         ]
 
@@ -152,14 +154,20 @@ class Membership(models.Model):
         REFUSED = "refused", _("Refused")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
         verbose_name=_("user"),
     )
     collectivity = models.ForeignKey(
-        Collectivity, on_delete=models.PROTECT, related_name="memberships",
+        Collectivity,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("collectivity"),
     )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
     is_referent = models.BooleanField(
         _("referent"),
         default=False,
@@ -168,8 +176,12 @@ class Membership(models.Model):
     requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     reason = models.TextField(_("reason"), blank=True)
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "expect.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import dashboard
+
+        dashboard.autodiscover()

@@ -150,7 +150,8 @@ class Collectivity(models.Model):
         validators=[validate_rna],
         help_text=_("Associations only: W followed by nine characters."),
     )
-    insee_code = models.CharField(_("INSEE code"), max_length=5, null=True, blank=True)
+    # NULL rather than "" so that the unique constraint on (kind, insee_code) ignores it.
+    insee_code = models.CharField(_("INSEE code"), max_length=5, null=True, blank=True)  # noqa: DJ001
     department_code = models.CharField(_("département"), max_length=3, blank=True)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
@@ -161,16 +162,17 @@ class Collectivity(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
     languages = models.ManyToManyField(
-        Language, blank=True, related_name="collectivities", verbose_name=_("languages spoken by its experts")
+        Language,
+        blank=True,
+        related_name="collectivities",
+        verbose_name=_("languages spoken by its experts"),
     )
     international_experience = models.TextField(_("international experience"), blank=True)
     cooperation_countries = CountryField(
         _("countries of earlier cooperation"), multiple=True, blank=True
     )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
-    imported = models.BooleanField(
-        _("from the official list"), default=False, editable=False
-    )
+    imported = models.BooleanField(_("from the official list"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,7 +183,9 @@ class Collectivity(models.Model):
         verbose_name = _("collectivity")
         verbose_name_plural = _("collectivities")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "insee_code"], name="collectivity_unique_insee"),
+            models.UniqueConstraint(
+                fields=["kind", "insee_code"], name="collectivity_unique_insee"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["commune", "epci"]) | Q(siren__isnull=False),
                 name="collectivity_official_has_siren",
@@ -206,6 +210,10 @@ class Collectivity(models.Model):
             return f"{self.name} ({self.department_code})"
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = normalise_search(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         # Empty identifiers are stored as NULL so that the unique constraints ignore them.
         self.siren = self.siren or None
@@ -217,10 +225,6 @@ class Collectivity(models.Model):
             raise ValidationError({"rna": _("An association needs a SIREN or an RNA number.")})
         if self.rna and self.kind not in self.ASSOCIATION_KINDS:
             raise ValidationError({"rna": _("Only an association has an RNA number.")})
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_name = normalise_search(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def identifier(self) -> str:

@@ -39,7 +39,7 @@ def validate_rna(value: str) -> None:
 
 
 def normalise_search(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces: "Saint-Étienne" → "saint etienne"."""
+    """Lower case, no accents, single spaces: "Saint-Étienne" → "saint etienne"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())

@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Everything else here
+# serves them; a fresh machine with Python 3.11 needs nothing more.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install browser lint format messages worker clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_collectivities
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "EXPE-CT on http://127.0.0.1:8000 — Celery worker and beat alongside (Ctrl-C stops all)."
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/celery -A expect worker --beat --loglevel INFO --concurrency 2 & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale fr --no-obsolete --ignore ".venv/*" --ignore "var/*"
+	$(BIN)/python manage.py makemessages --locale fr --domain djangojs --ignore ".venv/*" --ignore "var/*" --ignore "staticfiles/*"
+	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*"
+
+clean:
+	rm -rf var/

@@ -1,0 +1,140 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
+
+from . import services
+from .models import Membership, User
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ["collectivity", "state", "is_referent", "decided_at", "decided_by", "reason"]
+    readonly_fields = ["state", "decided_at", "decided_by", "reason"]
+    autocomplete_fields = ["collectivity"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "role", "embassy"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    ordering = ["last_name", "first_name"]
+    list_display = [
+        "email",
+        "last_name",
+        "first_name",
+        "role",
+        "embassy",
+        "email_confirmed_at",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["role", "is_active", "is_staff", "embassy"]
+    list_select_related = ["embassy"]
+    search_fields = ["email", "first_name", "last_name", "membership__collectivity__name"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [MembershipInline]
+    actions = ["send_invitation", export_csv, export_xlsx]
+    export_fields = [
+        "email",
+        "first_name",
+        "last_name",
+        "position",
+        "role",
+        "embassy",
+        "date_joined",
+        "last_login",
+    ]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Identity"),
+            {"fields": ["first_name", "last_name", "position", "phone", "preferred_language"]},
+        ),
+        (_("Role"), {"fields": ["role", "embassy", "email_confirmed_at"]}),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "embassy",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    ]
+
+    @admin.action(description=_("Send an invitation to choose a password"))
+    def send_invitation(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            services.invite(user)
+        messages.success(request, _("Invitations sent."))
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "collectivity", "state", "is_referent", "requested_at", "decided_at"]
+    list_filter = ["state", "is_referent", "collectivity__kind"]
+    list_select_related = ["user", "collectivity"]
+    search_fields = ["user__email", "user__last_name", "collectivity__name", "collectivity__siren"]
+    autocomplete_fields = ["user", "collectivity"]
+    readonly_fields = ["state", "requested_at", "decided_at", "decided_by", "reason"]
+    fields = [
+        "user",
+        "collectivity",
+        "state",
+        "is_referent",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+        "reason",
+    ]
+    export_fields = [
+        "user__email",
+        "user",
+        "collectivity",
+        "state",
+        "is_referent",
+        "requested_at",
+        "decided_at",
+    ]
+    actions = [
+        "confirm",
+        action_with_reason(
+            "refuse",
+            _("Refuse the selected requests"),
+            lambda m, request, reason: services.membership_refuse(
+                membership=m, by=request.user, reason=reason
+            ),
+        ),
+        export_csv,
+        export_xlsx,
+    ]
+
+    @admin.action(description=_("Confirm the selected requests"))
+    def confirm(self, request, queryset):
+        run_transition(
+            request, queryset, lambda m: services.membership_confirm(membership=m, by=request.user)
+        )

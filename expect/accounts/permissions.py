@@ -1,0 +1,26 @@
+"""Who may do what with accounts and memberships. Each rule is a small predicate."""
+
+from __future__ import annotations
+
+from .models import Membership, User
+
+
+def can_decide_membership(user: User, membership: Membership) -> bool:
+    """DAECT staff decide any request; a referent decides requests to their own collectivity.
+
+    Nobody decides their own request, and only pending requests are decided.
+    """
+    if membership.state != Membership.State.PENDING or membership.user_id == user.pk:
+        return False
+    if user.is_daect:
+        return True
+    own = user.active_membership
+    return bool(own and own.is_referent and own.collectivity_id == membership.collectivity_id)
+
+
+def can_edit_collectivity(user: User, collectivity_id: int) -> bool:
+    """A confirmed member of the collectivity (not a pending one) edits its profile; DAECT too."""
+    if user.is_daect:
+        return True
+    own = user.active_membership
+    return bool(own and own.collectivity_id == collectivity_id and user.role == User.Role.MEMBER)

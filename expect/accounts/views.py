@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import EmailAuthenticationForm, ProfileForm, RegistrationForm, ResendConfirmationForm
+from .models import User
+from .tokens import email_confirmation_token
+
+
+def _page(title: str) -> dict:
+    return {"title": title, "breadcrumb_data": {"current": title}}
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": gettext_lazy("Sign in")}
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in RegistrationForm.Meta.fields}
+        user = services.register_member(
+            collectivity=form.cleaned_data["collectivity"],
+            password=form.cleaned_data["password1"],
+            **data,
+        )
+        request.session["registered_email"] = user.email
+        return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form, **_page(_("Register"))})
+
+
+@require_http_methods(["GET"])
+def register_done(request: HttpRequest) -> HttpResponse:
+    context = {"email": request.session.get("registered_email"), **_page(_("Check your e-mails"))}
+    return render(request, "accounts/register_done.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    valid = user is not None and email_confirmation_token.check_token(user, token)
+    if request.method == "POST" and valid:
+        services.confirm_email(user)
+        messages.success(
+            request,
+            _(
+                "Your e-mail address is confirmed. You can sign in; your collectivity's referent "
+                "(or DAECT) will now confirm your membership."
+            ),
+        )
+        return redirect("accounts:login")
+    context = {"valid": valid, "confirmed_user": user, **_page(_("Confirm your e-mail address"))}
+    return render(request, "accounts/confirm_email.html", context, status=200 if valid else 400)
+
+
+@require_http_methods(["GET", "POST"])
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"],
+            email_confirmed_at__isnull=True,
+            is_active=True,
+        ).first()
+        if user is not None:
+            services.send_email_confirmation(user)
+        # The same answer whether or not the address exists, so that nobody can probe accounts.
+        messages.info(
+            request, _("If an unconfirmed account uses this address, a new link is on its way.")
+        )
+        return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/resend_confirmation.html",
+        {"form": form, **_page(_("Send the confirmation link again"))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    membership = getattr(request.user, "membership", None)
+    context = {"form": form, "membership": membership, **_page(_("My profile"))}
+    return render(request, "accounts/profile.html", context)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_context = {"title": gettext_lazy("Forgotten password")}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"title": gettext_lazy("Choose a new password")}
+
+    def form_valid(self, form):
+        # Following a link received by e-mail proves the address too (invited accounts).
+        user = form.user
+        if user.email_confirmed_at is None:
+            user.email_confirmed_at = timezone.now()
+        return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+    extra_context = {"title": gettext_lazy("Change my password")}
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is changed."))
+        return super().form_valid(form)

@@ -1,0 +1,119 @@
+"""Building blocks for the DAECT back office: exports and workflow actions."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from io import BytesIO
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+
+def _rows(modeladmin, queryset: QuerySet) -> tuple[list[str], list[list[str]]]:
+    fields = getattr(modeladmin, "export_fields", None) or [
+        f.name for f in queryset.model._meta.concrete_fields
+    ]
+    headers = [str(queryset.model._meta.get_field(f.split("__")[0]).verbose_name) for f in fields]
+    rows = []
+    for obj in queryset:
+        row = []
+        for name in fields:
+            value = obj
+            for part in name.split("__"):
+                display = getattr(value, f"get_{part}_display", None)
+                value = display() if display else getattr(value, part, "")
+                if value is None:
+                    break
+            row.append("" if value is None else str(value))
+        rows.append(row)
+    return headers, rows
+
+
+def _filename(queryset: QuerySet, extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"expect-{queryset.model._meta.model_name}-{stamp}.{extension}"
+
+
+@admin.action(description=_("Export the selection as CSV"))
+def export_csv(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    headers, rows = _rows(modeladmin, queryset)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(queryset, "csv")}"'
+    response.write("\ufeff")  # lets spreadsheet programs read the accents right
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return response
+
+
+@admin.action(description=_("Export the selection as Excel (XLSX)"))
+def export_xlsx(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    headers, rows = _rows(modeladmin, queryset)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(queryset.model._meta.verbose_name_plural)[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(queryset, "xlsx")}"'
+    return response
+
+
+def run_transition(
+    request: HttpRequest, queryset: Sequence, apply: Callable[[object], object]
+) -> None:
+    """Apply a service to each object; report successes and refusals as admin messages."""
+    done = 0
+    for obj in queryset:
+        try:
+            apply(obj)
+            done += 1
+        except (PermissionDenied, ValidationError) as error:
+            detail = "; ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, _("%(object)s: %(error)s") % {"object": obj, "error": detail})
+    if done:
+        messages.success(request, _("%(count)d item(s) updated.") % {"count": done})
+
+
+def action_with_reason(
+    name: str,
+    description: str,
+    apply: Callable[[object, HttpRequest, str], object],
+    *,
+    required: bool = True,
+):
+    """An admin action that first asks for a reason on an intermediate page."""
+
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet):
+        if "apply" in request.POST:
+            reason = request.POST.get("reason", "").strip()
+            if reason or not required:
+                run_transition(request, queryset, lambda obj: apply(obj, request, reason))
+                return None
+            messages.error(request, _("A reason is required."))
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": description,
+            "queryset": queryset,
+            "action_name": request.POST.get("action"),
+            "opts": modeladmin.model._meta,
+            "required": required,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/action_with_reason.html", context)
+
+    action.short_description = description
+    action.__name__ = name
+    return action

@@ -1,0 +1,37 @@
+"""Error pages in the State design system, with a way back for the user."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    context = {"status": status, "title": title, "text": text}
+    return render(request, "core/error.html", context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Access denied"),
+        _("You are not allowed to see this page. If you think this is a mistake, contact DAECT."),
+    )
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("The page you are looking for cannot be found, or you are not allowed to see it."),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        _("Unexpected error"),
+        _("Sorry, the service met an error. Our team has been told; please try again later."),
+    )

@@ -1,0 +1,97 @@
+"""Every e-mail the portal sends, one function per message.
+
+Each message has three templates under templates/emails/: `<name>_subject.txt`,
+`<name>.txt` and `<name>.html`. They are rendered in the recipient's language.
+Callers schedule these functions with `transaction.on_commit`, so that nothing is
+announced that was not saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+if TYPE_CHECKING:
+    from expect.accounts.models import Membership, User
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def send(
+    name: str,
+    to: Iterable[str],
+    context: dict,
+    *,
+    language: str = "fr",
+    cc: Iterable[str] = (),
+) -> None:
+    """Render the three templates of `name` in `language` and send one message."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+    with translation.override(language):
+        context = {"SITE_URL": settings.SITE_URL, "DAECT_EMAIL": settings.DAECT_EMAIL, **context}
+        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+        text = render_to_string(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"[EXPE-CT] {subject}",
+        body=text,
+        to=recipients,
+        cc=list(cc),
+        reply_to=[settings.DAECT_EMAIL],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _to_user(name: str, user: User, context: dict) -> None:
+    send(name, [user.email], {"user": user, **context}, language=user.preferred_language)
+
+
+def daect_recipients() -> list[str]:
+    """DAECT staff accounts, or the programme's shared mailbox when there are none."""
+    from expect.accounts.models import User
+
+    staff = User.objects.filter(role=User.Role.DAECT, is_active=True).values_list(
+        "email", flat=True
+    )
+    return list(staff) or [settings.DAECT_EMAIL]
+
+
+def email_confirmation(user: User, url: str) -> None:
+    _to_user("email_confirmation", user, {"url": url})
+
+
+def account_invitation(user: User, url: str) -> None:
+    _to_user("account_invitation", user, {"url": url})
+
+
+def membership_requested(membership: Membership, recipients: list[User] | None) -> None:
+    """Tell the referents (or DAECT when the collectivity has none) that someone asks to join."""
+    context = {"membership": membership}
+    if recipients:
+        context["url"] = absolute_url(reverse("organisations:members"))
+        for referent in recipients:
+            _to_user("membership_requested", referent, context)
+    else:
+        admin_path = reverse("admin:accounts_membership_change", args=[membership.pk])
+        context["url"] = absolute_url(admin_path)
+        send("membership_requested", daect_recipients(), context)
+
+
+def membership_confirmed(membership: Membership) -> None:
+    url = absolute_url(reverse("core:dashboard"))
+    _to_user("membership_confirmed", membership.user, {"membership": membership, "url": url})
+
+
+def membership_refused(membership: Membership) -> None:
+    _to_user("membership_refused", membership.user, {"membership": membership})

@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from expect.core.admin_tools import export_csv, export_xlsx
+
+from .models import Collectivity, Embassy, Language, Region, Sdg, Theme
+
+
+@admin.register(Collectivity)
+class CollectivityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "siren", "rna", "insee_code", "department_code", "region"]
+    list_filter = ["kind", "imported", "region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "search_name", "siren", "rna", "insee_code"]
+    filter_horizontal = ["languages"]
+    readonly_fields = ["imported", "created_at", "updated_at"]
+    show_full_result_count = False
+    actions = [export_csv, export_xlsx]
+    export_fields = [
+        "name",
+        "kind",
+        "legal_form",
+        "siren",
+        "rna",
+        "insee_code",
+        "department_code",
+        "region",
+        "population",
+        "email",
+        "phone",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Names and identifiers of the official list are corrected by a new import only.
+        if obj is not None and obj.imported:
+            return [*self.readonly_fields, "name", "kind", "siren", "insee_code"]
+        return self.readonly_fields
+
+
+@admin.register(Embassy)
+class EmbassyAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "email"]
+    search_fields = ["name", "city"]
+    actions = [export_csv, export_xlsx]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sdgs"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(Sdg)
+class SdgAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "name_en"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en"]
+    search_fields = ["name", "name_en", "code"]

@@ -1,0 +1,98 @@
+"""Referents and DAECT confirm members; nobody acts for another collectivity."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from expect.accounts.models import Membership
+from tests.accounts.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(referent):
+    return MembershipFactory(collectivity=referent.membership.collectivity)
+
+
+def test_a_referent_confirms_a_member_of_their_collectivity(client, referent, pending):
+    client.force_login(referent)
+    response = client.post(reverse("organisations:membership_confirm", args=[pending.pk]))
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.state == Membership.State.ACTIVE
+    assert pending.decided_by == referent
+    assert not pending.is_referent
+    assert mail.outbox[-1].to == [pending.user.email]
+
+
+def test_a_referent_refuses_with_a_reason(client, referent, pending):
+    client.force_login(referent)
+    url = reverse("organisations:membership_refuse", args=[pending.pk])
+    client.post(url, {"reason": "Personne inconnue du service."})
+    pending.refresh_from_db()
+    assert pending.state == Membership.State.REFUSED
+    assert "Personne inconnue" in mail.outbox[-1].body
+
+
+def test_a_refusal_needs_a_reason(client, referent, pending):
+    client.force_login(referent)
+    client.post(reverse("organisations:membership_refuse", args=[pending.pk]), {"reason": ""})
+    pending.refresh_from_db()
+    assert pending.state == Membership.State.PENDING
+
+
+def test_a_plain_member_cannot_confirm(client, referent, pending):
+    colleague = MembershipFactory(collectivity=pending.collectivity, state="active").user
+    client.force_login(colleague)
+    response = client.post(reverse("organisations:membership_confirm", args=[pending.pk]))
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.state == Membership.State.PENDING
+
+
+def test_a_referent_of_another_collectivity_gets_a_404(client, pending):
+    other = MembershipFactory(state="active", is_referent=True).user
+    client.force_login(other)
+    response = client.post(reverse("organisations:membership_confirm", args=[pending.pk]))
+    assert response.status_code == 404
+
+
+def test_confirming_needs_a_post(client, referent, pending):
+    client.force_login(referent)
+    response = client.get(reverse("organisations:membership_confirm", args=[pending.pk]))
+    assert response.status_code == 405
+
+
+def test_daect_confirms_the_first_member_who_becomes_referent(daect):
+    from expect.accounts.services import membership_confirm
+
+    first = MembershipFactory()
+    membership_confirm(membership=first, by=daect)
+    first.refresh_from_db()
+    assert first.is_referent
+
+
+def test_the_admin_action_confirms_requests(client, daect):
+    first = MembershipFactory()
+    client.force_login(daect)
+    client.post(
+        reverse("admin:accounts_membership_changelist"),
+        {"action": "confirm", "_selected_action": [first.pk]},
+    )
+    first.refresh_from_db()
+    assert first.state == Membership.State.ACTIVE
+
+
+def test_the_admin_refusal_asks_for_a_reason_first(client, daect):
+    first = MembershipFactory()
+    client.force_login(daect)
+    url = reverse("admin:accounts_membership_changelist")
+    page = client.post(url, {"action": "refuse", "_selected_action": [first.pk]})
+    assert "Motif" in page.content.decode()
+    client.post(
+        url, {"action": "refuse", "_selected_action": [first.pk], "apply": "1", "reason": "Doublon"}
+    )
+    first.refresh_from_db()
+    assert first.state == Membership.State.REFUSED
+    assert first.reason == "Doublon"

@@ -1,0 +1,48 @@
+import pytest
+from django.core import mail  # noqa: F401  (mail.outbox is reset by pytest-django)
+
+from tests.accounts.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The hashed-names storage needs collectstatic; tests render pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The test client, running on-commit callbacks (the e-mails) of its requests as in production.
+
+    Tests run inside a transaction that never commits; without this, nothing scheduled
+    with transaction.on_commit would happen.
+    """
+
+    class CommittingClient:
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def post(self, *args, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(*args, **kwargs)
+
+    return CommittingClient()
+
+
+@pytest.fixture
+def member(db):
+    """A confirmed member of a collectivity."""
+    return MembershipFactory(state="active").user
+
+
+@pytest.fixture
+def referent(db):
+    return MembershipFactory(state="active", is_referent=True).user
+
+
+@pytest.fixture
+def daect(db):
+    return UserFactory(role="daect", is_staff=True, is_superuser=True)
