@@ -50,11 +50,13 @@ def seed(stdout) -> None:
 
 
 def scale_collectivities(n: int) -> list[Collectivity]:
-    """N collectivities for benchmarks: communes of the official list first, then associations."""
+    """N collectivities for benchmarks: communes of the official list first, then generated
+    associations (RNA W99…), created once and reused by later runs."""
     chosen = list(Collectivity.objects.filter(kind="commune").order_by("insee_code")[:n])
-    missing = n - len(chosen)
+    generated = Collectivity.objects.filter(rna__startswith="W99").order_by("rna")
+    missing = n - len(chosen) - generated.count()
     if missing > 0:
-        start = Collectivity.objects.filter(rna__startswith="W99").count()
+        start = generated.count()
         Collectivity.objects.bulk_create(
             Collectivity(
                 kind=Collectivity.Kind.ASSOCIATION,
@@ -64,8 +66,7 @@ def scale_collectivities(n: int) -> list[Collectivity]:
             )
             for i in range(start, start + missing)
         )
-        chosen += list(Collectivity.objects.filter(rna__startswith="W99").order_by("-pk")[:missing])
-    return chosen
+    return chosen + list(generated[: max(n - len(chosen), 0)])
 
 
 def seed_scale(n: int, stdout) -> None:

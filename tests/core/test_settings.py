@@ -1,0 +1,30 @@
+"""The production configuration passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_a_production_configuration_passes_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 30 + "production-secret-key-for-the-check-only-0123456789",
+        "ALLOWED_HOSTS": "expe-ct.diplomatie.gouv.fr",
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_COOKIES": "true",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "EXPECT_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
