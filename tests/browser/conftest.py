@@ -1,4 +1,4 @@
-"""Browser journeys in Debian's Chromium, driven by Playwright; every page is checked by axe-core."""
+"""Browser journeys in Debian's Chromium through Playwright; axe-core checks every page."""
 
 import os
 import shutil
