@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from .models import Collectivity, Embassy, Language, Region
+from .taxonomies import seed_taxonomies
 
 DEMO_COLLECTIVITIES = [
     # kind, name, SIREN, INSEE code, département, region code
@@ -23,6 +24,7 @@ EMBASSIES = [
 
 
 def seed(stdout) -> None:
+    seed_taxonomies()
     for code, name in REGIONS.items():
         Region.objects.get_or_create(code=code, defaults={"name": name})
     for kind, name, siren, insee, department, region in DEMO_COLLECTIVITIES:

@@ -8,8 +8,9 @@ from django.conf import settings
 
 
 def test_a_production_configuration_passes_check_deploy(tmp_path):
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DEBUG": "false",
         "SECRET_KEY": "x" * 30 + "production-secret-key-for-the-check-only-0123456789",
         "ALLOWED_HOSTS": "expe-ct.diplomatie.gouv.fr",
