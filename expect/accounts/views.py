@@ -119,7 +119,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
+    template_name = "accounts/password_form.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     extra_context = {"title": gettext_lazy("Choose a new password")}
 
@@ -132,7 +132,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
+    template_name = "accounts/password_form.html"
     success_url = reverse_lazy("accounts:profile")
     extra_context = {"title": gettext_lazy("Change my password")}
 
