@@ -1,0 +1,32 @@
+"""Who may act on a label application. Each rule is a small predicate."""
+
+from __future__ import annotations
+
+from expect.accounts.models import User
+
+from .models import LabelApplication
+
+
+def is_applicant(user: User, application: LabelApplication) -> bool:
+    """A confirmed member (not an expert) of the applying collectivity."""
+    membership = user.active_membership
+    return bool(
+        membership
+        and user.role == User.Role.MEMBER
+        and membership.collectivity_id == application.collectivity_id
+    )
+
+
+def can_edit(user: User, application: LabelApplication) -> bool:
+    """The applicant edits a draft, or a dossier sent back for more information."""
+    return is_applicant(user, application) and application.is_editable
+
+
+def can_withdraw(user: User, application: LabelApplication) -> bool:
+    """The applicant withdraws the dossier at any time before the decision."""
+    return is_applicant(user, application) and application.state not in application.CLOSED_STATES
+
+
+def can_instruct(user: User, application: LabelApplication) -> bool:
+    """Only DAECT staff review, schedule and decide."""
+    return user.is_daect
