@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("expect.accounts.urls")),
     path("", include("expect.organisations.urls")),
+    path("", include("labellisation.urls")),
     path("", include("expect.core.urls")),
 ]
 
