@@ -4,9 +4,11 @@ import factory
 from django.core.files.base import ContentFile
 
 from labellisation.models import (
+    LABEL_VALIDITY,
     Attachment,
     CommitteeSession,
     CooperationProject,
+    Label,
     LabelApplication,
     ProposedExpert,
 )
@@ -75,3 +77,16 @@ def complete_application(**kwargs) -> LabelApplication:
     ProposedExpertFactory(application=application)
     AttachmentFactory(application=application)
     return application
+
+
+class LabelFactory(factory.django.DjangoModelFactory):
+    """An active label, granted on a granted application."""
+
+    class Meta:
+        model = Label
+
+    application = factory.SubFactory(LabelApplicationFactory, state=LabelApplication.State.GRANTED)
+    collectivity = factory.LazyAttribute(lambda o: o.application.collectivity)
+    theme = factory.LazyAttribute(lambda o: o.application.theme)
+    granted_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    valid_until = factory.LazyAttribute(lambda o: o.granted_on + LABEL_VALIDITY)
