@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import public
+
+urlpatterns = [
+    path("catalogue/", public.catalogue, name="catalogue"),
+    path("catalogue/<int:pk>/", public.collectivity_detail, name="collectivity_detail"),
+    path("labels/verifier/", public.verify_form, name="verify_form"),
+    path("labels/verifier/<str:code>/", public.verify, name="verify"),
+]

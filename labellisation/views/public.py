@@ -1,0 +1,137 @@
+"""Public pages, open without signing in: the catalogue of labelled expertise, a
+collectivity's public page and the verification of a label certificate."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from ..filters import CatalogueFilter, labelled_collectivities
+from ..models import Label
+
+CATALOGUE_PAGE_SIZE = 20
+# Spaces and the dashes a word processor or a PDF viewer may substitute for "-".
+CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+CODE_RE = re.compile(r"[A-Z0-9]{10}")
+
+
+def normalise_code(raw: str) -> str | None:
+    """The code as printed ("ABCDE-FGH23") from what was typed, None if it cannot be one.
+
+    Anything that is not ten letters and digits is refused here, so odd input
+    (NUL bytes, markup, kilobytes of text) never reaches the database.
+    """
+    compact = CODE_SEPARATORS.sub("", raw or "").upper()
+    if not CODE_RE.fullmatch(compact):
+        return None
+    return f"{compact[:5]}-{compact[5:]}"
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"),
+        max_length=40,
+        help_text=gettext_lazy("Printed on the certificate, for example ABCDE-FGH23."),
+        # A code is no word: no spelling check, no autocompletion from other forms.
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("A verification code has ten letters and digits, for example ABCDE-FGH23.")
+            )
+        return code
+
+
+def _page(title: str, *links: dict) -> dict:
+    return {"title": title, "breadcrumb_data": {"links": list(links), "current": title}}
+
+
+def _catalogue_link() -> dict:
+    return {"url": reverse("labellisation:catalogue"), "title": _("Labelled expertise")}
+
+
+def _verify_form_link() -> dict:
+    return {"url": reverse("labellisation:verify_form"), "title": _("Verify a label")}
+
+
+def _paginate(queryset: QuerySet, number: str | None) -> Page:
+    paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(number)
+    # The pagination template links these numbers, with ellipses for long ranges.
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
+    return page
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    filterset = CatalogueFilter(request.GET or None, day=timezone.localdate())
+    context = {
+        "filter": filterset,
+        "page_obj": _paginate(filterset.qs, request.GET.get("page")),
+        **_page(_("Labelled expertise")),
+    }
+    return render(request, "labellisation/public/catalogue.html", context)
+
+
+@require_GET
+def collectivity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only labelled collectivities have a public page: 404 for the others.
+    collectivities = labelled_collectivities(timezone.localdate()).prefetch_related("languages")
+    collectivity = get_object_or_404(collectivities, pk=pk)
+    context = {"collectivity": collectivity, **_page(str(collectivity), _catalogue_link())}
+    return render(request, "labellisation/public/collectivity_detail.html", context)
+
+
+@require_GET
+def verify_form(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("labellisation:verify", code=form.cleaned_data["code"])
+    context = {"form": form, **_page(_("Verify a label"))}
+    return render(request, "labellisation/public/verify_form.html", context)
+
+
+def verdict(label: Label, day: date) -> str:
+    """Why a genuine label is valid or not on that day: valid, suspended, revoked,
+    expired or not_yet_valid (the template words each)."""
+    if label.state in (Label.State.SUSPENDED, Label.State.REVOKED):
+        return label.state
+    if label.state == Label.State.EXPIRED or label.valid_until < day:
+        return "expired"
+    if label.granted_on > day:
+        return "not_yet_valid"
+    return "valid"
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    normalised = normalise_code(code)
+    labels = Label.objects.select_related("collectivity", "theme")
+    label = labels.filter(verification_code=normalised).first() if normalised else None
+    today = timezone.localdate()
+    context = {
+        "code": normalised,
+        "label": label,
+        "verdict": verdict(label, today) if label else None,
+        "today": today,
+        **_page(_("Verification of a label"), _verify_form_link()),
+    }
+    # An unknown code is a 404, but with the page that explains what to do.
+    status = 200 if label else 404
+    return render(request, "labellisation/public/verify.html", context, status=status)
