@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "crispy_forms",
     "django_filters",
+    "django_countries",
     "expect.core",
     "expect.organisations",
     "expect.accounts",
@@ -230,7 +231,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports each rendering step at INFO level.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 ADMINS = [("DAECT", DAECT_EMAIL)]
@@ -247,6 +253,8 @@ CRISPY_CLASS_CONVERTERS = {
     "timeinput": "fr-input",
     "textarea": "fr-input",
     "select": "fr-select",
+    "lazyselect": "fr-select",
+    "lazyselectmultiple": "fr-select",
     "selectmultiple": "fr-select",
     "fileinput": "fr-upload",
     "clearablefileinput": "fr-upload",

@@ -1,6 +1,12 @@
 """The DAECT back office for applications, committees and labels."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
@@ -13,6 +19,7 @@ from .models import (
     CooperationProject,
     Label,
     LabelApplication,
+    Opinion,
     ProposedExpert,
 )
 
@@ -28,6 +35,50 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class OpinionInline(admin.TabularInline):
+    """The opinions side by side on the decision page."""
+
+    model = Opinion
+    fk_name = "application"
+    extra = 0
+    can_delete = False
+    fields = ["requested_from", "recommendation", "text", "given_at", "requested_at", "reminded_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("Opinions (ask one from the “Opinions” page)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NewEventForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[
+            (ApplicationEvent.Kind.MESSAGE, _("Message to the applicant")),
+            (ApplicationEvent.Kind.NOTE, _("Internal note")),
+        ],
+    )
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["kind", "comment"]
+
+
+class NewEventInline(admin.StackedInline):
+    """Write to the applicant, or keep an internal note, from the dossier page."""
+
+    model = ApplicationEvent
+    form = NewEventForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = _("new message or internal note")
+    verbose_name_plural = _("Write a message or an internal note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
 class ProjectInline(admin.TabularInline):
     model = CooperationProject
     extra = 0
@@ -41,8 +92,14 @@ class ExpertInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["kind", "original_name", "size", "uploaded_by", "uploaded_at"]
+    fields = ["kind", "download", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Attachment) -> str:
+        # Served by the portal's view, which checks permissions: never a public media URL.
+        url = reverse("labellisation:attachment_download", args=[obj.application_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -66,7 +123,14 @@ class LabelApplicationAdmin(admin.ModelAdmin):
         "accepted_late",
         "decision_reason",
     ]
-    inlines = [ExpertInline, ProjectInline, AttachmentInline, EventInline]
+    inlines = [
+        ExpertInline,
+        ProjectInline,
+        AttachmentInline,
+        OpinionInline,
+        EventInline,
+        NewEventInline,
+    ]
     export_fields = [
         "collectivity",
         "collectivity__siren",
@@ -79,6 +143,7 @@ class LabelApplicationAdmin(admin.ModelAdmin):
     ]
     actions = [
         "start_review",
+        "schedule",
         action_with_reason(
             "request_info",
             _("Ask for more information"),
@@ -105,6 +170,38 @@ class LabelApplicationAdmin(admin.ModelAdmin):
         export_xlsx,
     ]
 
+    @admin.action(description=_("Schedule for a selection committee"))
+    def schedule(self, request, queryset):
+        """Ask which committee (and whether a late dossier is accepted), then schedule."""
+        committees = CommitteeSession.objects.filter(date__gte=timezone.localdate()).order_by(
+            "date"
+        )
+        if "apply" in request.POST:
+            committee = committees.filter(pk=request.POST.get("committee")).first()
+            if committee is None:
+                messages.error(request, _("Choose a committee."))
+            else:
+                accept_late = request.POST.get("accept_late") == "on"
+                run_transition(
+                    request,
+                    queryset,
+                    lambda obj: services.application_schedule(
+                        application=obj,
+                        by=request.user,
+                        committee=committee,
+                        accept_late=accept_late,
+                    ),
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Schedule for a selection committee"),
+            "queryset": queryset,
+            "committees": committees,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/labellisation/schedule.html", context)
+
     @admin.action(description=_("Start the review"))
     def start_review(self, request, queryset):
         run_transition(
@@ -116,12 +213,34 @@ class LabelApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # applications are filed by collectivities on the portal
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ApplicationEvent:
+            return super().save_formset(request, form, formset, change)
+        for event_form in formset.forms:
+            text = event_form.cleaned_data.get("comment", "") if event_form.has_changed() else ""
+            if not text.strip():
+                continue
+            write = (
+                services.application_note
+                if event_form.cleaned_data["kind"] == ApplicationEvent.Kind.NOTE
+                else services.application_message
+            )
+            try:
+                write(application=form.instance, by=request.user, text=text)
+            except (PermissionDenied, ValidationError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
 
 @admin.register(CommitteeSession)
 class CommitteeSessionAdmin(admin.ModelAdmin):
-    list_display = ["date", "application_deadline", "place"]
+    list_display = ["date", "application_deadline", "place", "agenda"]
     filter_horizontal = ["members"]
     date_hierarchy = "date"
+
+    @admin.display(description=_("dossiers, agenda and minutes"))
+    def agenda(self, obj: CommitteeSession) -> str:
+        url = reverse("labellisation:committee_detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open the session page"))
 
 
 @admin.register(Label)
@@ -185,3 +304,70 @@ class LabelAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a label is only ever created by granting an application
+
+
+class OpinionForm(forms.ModelForm):
+    class Meta:
+        model = Opinion
+        fields = ["application", "requested_from", "question"]
+
+    def clean(self):
+        cleaned = super().clean()
+        application = cleaned.get("application")
+        if application is not None and application.state not in services.OPINION_STATES:
+            self.add_error(
+                "application", _("Opinions are asked between the submission and the decision.")
+            )
+        return cleaned
+
+
+@admin.register(Opinion)
+class OpinionAdmin(admin.ModelAdmin):
+    list_display = [
+        "application",
+        "requested_from",
+        "recommendation",
+        "requested_at",
+        "given_at",
+        "reminded_at",
+    ]
+    list_filter = ["recommendation", "given_at"]
+    list_select_related = ["application__collectivity", "application__theme", "requested_from"]
+    search_fields = ["application__collectivity__name", "requested_from__email"]
+    autocomplete_fields = ["application", "requested_from"]
+    form = OpinionForm
+    actions = ["remind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "application",
+            "requested_from",
+            "question",
+            "recommendation",
+            "text",
+            "requested_at",
+            "given_at",
+            "reminded_at",
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        # Asking goes through the service: it checks the state and sends the e-mail.
+        opinion = services.opinion_request(
+            application=obj.application,
+            by=request.user,
+            of=obj.requested_from,
+            question=obj.question,
+        )
+        obj.pk = opinion.pk
+
+    @admin.action(description=_("Remind the selected people"))
+    def remind(self, request, queryset):
+        run_transition(
+            request,
+            queryset,
+            lambda opinion: services.opinion_remind(opinion=opinion, by=request.user),
+        )

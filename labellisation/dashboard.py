@@ -3,22 +3,45 @@ from django.utils.translation import gettext as _
 from expect.accounts.models import User
 from expect.core.dashboard import Section, section
 
+from .models import Label, LabelApplication, Opinion
+
 
 @section(roles=[User.Role.MEMBER])
 def applications_and_labels(request):
-    if request.user.collectivity is None:
+    collectivity = request.user.collectivity
+    if collectivity is None:
         return None
-    text = _("Your collectivity has no label application and no label yet.")
+    context = {
+        "applications": collectivity.label_applications.select_related("theme", "committee")[:10],
+        "labels": Label.objects.filter(collectivity=collectivity).select_related("theme"),
+    }
     return Section(
-        _("Label applications and labels"), "core/section_empty.html", {"text": text}, order=20
+        _("Label applications and labels"), "labellisation/section_member.html", context, order=20
     )
 
 
 @section(roles=[User.Role.DAECT])
 def applications_to_review(request):
+    waiting = LabelApplication.objects.filter(
+        state__in=[LabelApplication.State.SUBMITTED, LabelApplication.State.RESUBMITTED]
+    )
     return Section(
         _("Applications to review"),
-        "core/section_empty.html",
-        {"text": _("No application waits for review.")},
+        "labellisation/section_daect.html",
+        {"count": waiting.count()},
         order=20,
+    )
+
+
+@section(roles=[User.Role.DAECT, User.Role.EMBASSY, User.Role.MEMBER, User.Role.EXPERT])
+def opinions_awaited(request):
+    awaited = Opinion.objects.filter(requested_from=request.user, given_at__isnull=True)
+    count = awaited.count()
+    if not count:
+        return None
+    return Section(
+        _("Opinions asked of you"),
+        "labellisation/section_opinions.html",
+        {"count": count},
+        order=15,
     )

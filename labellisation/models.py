@@ -245,6 +245,13 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
 
+    @property
+    def to_state_label(self) -> str:
+        """The new state in words (label states are stored as "label:<state>")."""
+        if self.to_state.startswith("label:"):
+            return str(dict(Label.State.choices).get(self.to_state[6:], self.to_state))
+        return str(dict(LabelApplication.State.choices).get(self.to_state, self.to_state))
+
 
 def _verification_code() -> str:
     # 10 characters from an alphabet without look-alikes, grouped for reading aloud.
@@ -256,6 +263,15 @@ def _verification_code() -> str:
 class LabelQuerySet(models.QuerySet):
     def current(self) -> LabelQuerySet:
         return self.filter(state__in=Label.CURRENT_STATES)
+
+    def visible_to(self, user) -> LabelQuerySet:
+        """DAECT sees every label; a confirmed member, those of their collectivity."""
+        if user.is_daect:
+            return self
+        membership = user.active_membership
+        return (
+            self.filter(collectivity_id=membership.collectivity_id) if membership else self.none()
+        )
 
     def valid_on(self, day: date) -> LabelQuerySet:
         return self.filter(state=Label.State.ACTIVE, granted_on__lte=day, valid_until__gte=day)
@@ -359,3 +375,62 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Opinion(models.Model):
+    """An opinion DAECT asks on a dossier (committee member, thematic desk, embassy)."""
+
+    class Recommendation(models.TextChoices):
+        FAVOURABLE = "favourable", _("Favourable")
+        RESERVED = "reserved", _("Reserved")
+        UNFAVOURABLE = "unfavourable", _("Unfavourable")
+
+    application = models.ForeignKey(
+        LabelApplication,
+        on_delete=models.CASCADE,
+        related_name="opinions",
+        verbose_name=_("application"),
+    )
+    requested_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="opinions_requested",
+        verbose_name=_("asked of"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    question = models.TextField(_("question"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=12, choices=Recommendation.choices, blank=True
+    )
+    text = models.TextField(_("opinion"), blank=True)
+    given_at = models.DateTimeField(_("given on"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requested_from"],
+                name="one_opinion_per_person",
+                violation_error_message=_("This person was already asked for an opinion."),
+            ),
+            models.CheckConstraint(
+                condition=Q(given_at__isnull=True) | ~Q(recommendation=""),
+                name="given_opinion_has_recommendation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Opinion of %(person)s") % {"person": self.requested_from}
+
+    @property
+    def is_given(self) -> bool:
+        return self.given_at is not None

@@ -30,3 +30,28 @@ def can_withdraw(user: User, application: LabelApplication) -> bool:
 def can_instruct(user: User, application: LabelApplication) -> bool:
     """Only DAECT staff review, schedule and decide."""
     return user.is_daect
+
+
+def is_opinion_giver(user: User, application: LabelApplication) -> bool:
+    """Someone DAECT asked for an opinion reads the dossier."""
+    return application.opinions.filter(requested_from=user).exists()
+
+
+def can_view(user: User, application: LabelApplication) -> bool:
+    """DAECT, the collectivity's confirmed members and those asked for an opinion."""
+    if user.is_daect:
+        return True
+    collectivity = user.collectivity
+    if collectivity is not None and collectivity.pk == application.collectivity_id:
+        return True
+    return is_opinion_giver(user, application)
+
+
+def can_write_message(user: User, application: LabelApplication) -> bool:
+    """The applicant and DAECT write to each other on an open dossier."""
+    if (
+        application.state in application.CLOSED_STATES
+        or application.state == application.State.DRAFT
+    ):
+        return False
+    return user.is_daect or is_applicant(user, application)

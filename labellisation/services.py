@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
 
-from . import permissions
+from . import emails, permissions
 from .models import (
     LABEL_VALIDITY,
     ApplicationEvent,
@@ -26,6 +27,7 @@ from .models import (
     CommitteeSession,
     Label,
     LabelApplication,
+    Opinion,
 )
 
 State = LabelApplication.State
@@ -111,7 +113,7 @@ def application_submit(*, application: LabelApplication, by: User) -> LabelAppli
         _check_complete(application)
     application.submitted_at = timezone.now()
     application.committee = next_committee(timezone.localdate())
-    return _transition(
+    _transition(
         application,
         by=by,
         to=State.SUBMITTED,
@@ -119,6 +121,8 @@ def application_submit(*, application: LabelApplication, by: User) -> LabelAppli
         guard=permissions.is_applicant,
         fields=["submitted_at", "committee"],
     )
+    transaction.on_commit(partial(emails.application_submitted, application, by))
+    return application
 
 
 @transaction.atomic
@@ -130,7 +134,7 @@ def application_resubmit(
     _require(permissions.is_applicant, by, application)
     if application.state == State.INFO_REQUESTED:
         _check_complete(application)
-    return _transition(
+    _transition(
         application,
         by=by,
         to=State.RESUBMITTED,
@@ -138,6 +142,8 @@ def application_resubmit(
         guard=permissions.is_applicant,
         comment=comment,
     )
+    transaction.on_commit(partial(emails.application_resubmitted, application))
+    return application
 
 
 @transaction.atomic
@@ -158,7 +164,7 @@ def application_request_info(
     """Ask the applicant for more information; the question is shown to them."""
     if not comment.strip():
         raise ValidationError(_("Say what information is needed."), code="comment_required")
-    return _transition(
+    application = _transition(
         _lock(application),
         by=by,
         to=State.INFO_REQUESTED,
@@ -166,6 +172,8 @@ def application_request_info(
         guard=permissions.can_instruct,
         comment=comment,
     )
+    transaction.on_commit(partial(emails.application_info_requested, application, comment))
+    return application
 
 
 @transaction.atomic
@@ -218,6 +226,7 @@ def application_grant(
         comment=reason,
         fields=["decided_at", "decision_reason"],
     )
+    transaction.on_commit(partial(emails.application_decided, application))
     return grant_label(application, on=on or timezone.localdate())
 
 
@@ -254,7 +263,7 @@ def application_refuse(*, application: LabelApplication, by: User, reason: str) 
     application = _lock(application)
     application.decided_at = timezone.now()
     application.decision_reason = reason
-    return _transition(
+    _transition(
         application,
         by=by,
         to=State.REFUSED,
@@ -263,6 +272,8 @@ def application_refuse(*, application: LabelApplication, by: User, reason: str) 
         comment=reason,
         fields=["decided_at", "decision_reason"],
     )
+    transaction.on_commit(partial(emails.application_decided, application))
+    return application
 
 
 @transaction.atomic
@@ -321,3 +332,96 @@ def _set_label_state(
         comment=reason,
     )
     return label
+
+
+@transaction.atomic
+def application_message(*, application: LabelApplication, by: User, text: str) -> ApplicationEvent:
+    """A message between the applicant and DAECT, kept in the dossier's public history."""
+    if not text.strip():
+        raise ValidationError(_("The message is empty."), code="empty")
+    _require(permissions.can_write_message, by, application)
+    event = ApplicationEvent.objects.create(
+        application=application, kind=ApplicationEvent.Kind.MESSAGE, actor=by, comment=text
+    )
+    transaction.on_commit(partial(emails.application_message, application, by, text))
+    return event
+
+
+def application_note(*, application: LabelApplication, by: User, text: str) -> ApplicationEvent:
+    """An internal DAECT note: never shown to the applicant, nor sent to anyone."""
+    _require(permissions.can_instruct, by, application)
+    if not text.strip():
+        raise ValidationError(_("The note is empty."), code="empty")
+    return ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.NOTE,
+        actor=by,
+        comment=text,
+        is_public=False,
+    )
+
+
+OPINION_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED, State.SCHEDULED)
+
+
+@transaction.atomic
+def opinion_request(
+    *, application: LabelApplication, by: User, of: User, question: str = ""
+) -> Opinion:
+    """DAECT asks someone (committee member, thematic desk, embassy) for an opinion."""
+    _require(permissions.can_instruct, by, application)
+    if application.state not in OPINION_STATES:
+        raise ValidationError(
+            _("Opinions are asked between the submission and the decision."), code="invalid_state"
+        )
+    if application.opinions.filter(requested_from=of).exists():
+        raise ValidationError(_("This person was already asked for an opinion."), code="duplicate")
+    opinion = Opinion.objects.create(
+        application=application, requested_from=of, requested_by=by, question=question
+    )
+    transaction.on_commit(partial(emails.opinion_requested, opinion))
+    return opinion
+
+
+@transaction.atomic
+def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) -> Opinion:
+    """The person asked gives their opinion once; it cannot be changed afterwards."""
+    opinion = Opinion.objects.select_for_update().select_related("application").get(pk=opinion.pk)
+    if opinion.requested_from_id != by.pk:
+        raise PermissionDenied(_("This opinion was asked of someone else."))
+    if opinion.is_given:
+        raise ValidationError(
+            _("This opinion was already given; it cannot be changed."), code="already_given"
+        )
+    if opinion.application.state not in OPINION_STATES:
+        raise ValidationError(_("The application was decided or withdrawn."), code="closed")
+    if recommendation not in Opinion.Recommendation.values or not text.strip():
+        raise ValidationError(
+            _("Choose a recommendation and write your opinion."), code="incomplete"
+        )
+    opinion.recommendation, opinion.text, opinion.given_at = recommendation, text, timezone.now()
+    opinion.save(update_fields=["recommendation", "text", "given_at"])
+    return opinion
+
+
+@transaction.atomic
+def opinion_remind(*, opinion: Opinion, by: User) -> Opinion:
+    if not by.is_daect:
+        raise PermissionDenied(_("Only DAECT sends reminders."))
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if opinion.is_given:
+        raise ValidationError(_("This opinion was already given."), code="already_given")
+    opinion.reminded_at = timezone.now()
+    opinion.save(update_fields=["reminded_at"])
+    transaction.on_commit(partial(emails.opinion_requested, opinion, reminder=True))
+    return opinion
+
+
+def expire_labels(today: date) -> int:
+    """Labels whose validity ended become expired; returns how many. Set-based, idempotent.
+
+    The reminders sweep calls it; it never touches suspended or revoked labels.
+    """
+    return Label.objects.filter(state=Label.State.ACTIVE, valid_until__lt=today).update(
+        state=Label.State.EXPIRED
+    )

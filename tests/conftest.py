@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail  # noqa: F401  (mail.outbox is reset by pytest-django)
+from django.utils import translation
 
 from tests.accounts.factories import MembershipFactory, UserFactory
 
@@ -11,6 +12,19 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Hashing at production strength costs a quarter of a second per account.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Each test starts in French, whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture

@@ -38,11 +38,11 @@ def test_an_agent_registers_and_is_confirmed_by_the_referent(visitor):
     visitor.goto("/ma-collectivite/")
     assert visitor.page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
 
-    visitor.click("Se déconnecter")
+    visitor.sign_out()
     visitor.sign_in(f"referent@{DEMO_DOMAIN}", DEMO_PASSWORD)
     visitor.goto("/ma-collectivite/membres/")
     visitor.click("Confirmer Léa Moreau")
-    visitor.click("Se déconnecter")
+    visitor.sign_out()
 
     page = visitor.sign_in("lea.moreau@mairie-lyon.example.fr", PASSWORD)
     visitor.goto("/ma-collectivite/")

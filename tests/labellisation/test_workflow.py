@@ -223,3 +223,12 @@ def test_only_daect_revokes_a_label(draft, daect):
     label.refresh_from_db()
     assert label.state == Label.State.REVOKED
     assert ApplicationEvent.objects.filter(to_state="label:revoked").exists()
+
+
+def test_labels_past_their_end_become_expired_and_only_those(draft, daect):
+    label = _granted(daect, draft, datetime.date(2026, 3, 1))
+    assert services.expire_labels(datetime.date(2029, 3, 1)) == 0  # its last valid day
+    assert services.expire_labels(datetime.date(2029, 3, 2)) == 1
+    label.refresh_from_db()
+    assert label.state == Label.State.EXPIRED
+    assert services.expire_labels(datetime.date(2029, 3, 2)) == 0

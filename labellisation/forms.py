@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from expect.core.uploads import safe_filename, validate_pdf
+from expect.organisations.models import Language, Theme
+
+from .models import (
+    Attachment,
+    CooperationProject,
+    LabelApplication,
+    Opinion,
+    ProposedExpert,
+)
+
+
+class ExpertiseForm(forms.ModelForm):
+    """Step 1: the theme and what the collectivity knows how to do."""
+
+    class Meta:
+        model = LabelApplication
+        fields = ["theme", "expertise", "territory_actions"]
+        widgets = {
+            "expertise": forms.Textarea(attrs={"rows": 8}),
+            "territory_actions": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "expertise": _(
+                "What your collectivity knows how to do on this theme, and what its experts "
+                "could bring to a foreign local authority."
+            ),
+            "territory_actions": _(
+                "Policies, services and projects carried out on your territory."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(is_active=True)
+        self.fields["expertise"].required = True
+        if self.instance.pk and self.instance.state != LabelApplication.State.DRAFT:
+            # Once submitted, the theme is what DAECT reviews: it no longer changes.
+            self.fields["theme"].disabled = True
+
+
+class CooperationProjectForm(forms.ModelForm):
+    class Meta:
+        model = CooperationProject
+        fields = ["country", "partner", "start_year", "end_year", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        this_year = timezone.localdate().year
+        if start and not 1950 <= start <= this_year:
+            self.add_error(
+                "start_year", _("Give a year between 1950 and %(year)s.") % {"year": this_year}
+            )
+        if start and end and end < start:
+            self.add_error("end_year", _("The last year cannot come before the first."))
+        return cleaned
+
+
+class ProposedExpertForm(forms.ModelForm):
+    languages = forms.ModelMultipleChoiceField(
+        Language.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Working languages"),
+    )
+
+    class Meta:
+        model = ProposedExpert
+        fields = ["name", "position", "email", "languages"]
+
+
+ProjectFormSet = forms.inlineformset_factory(
+    LabelApplication,
+    CooperationProject,
+    form=CooperationProjectForm,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+ExpertFormSet = forms.inlineformset_factory(
+    LabelApplication,
+    ProposedExpert,
+    form=ProposedExpertForm,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF only, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_pdf(upload)
+        upload.name = safe_filename(upload.name)
+        return upload
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = LabelApplication
+        fields = ["commitment"]
+        labels = {
+            "commitment": _(
+                "On behalf of the collectivity, I commit to work with the Ministry for Europe "
+                "and Foreign Affairs on the missions it may propose."
+            )
+        }
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class OpinionForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        choices=Opinion.Recommendation.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
