@@ -15,6 +15,7 @@ urlpatterns = [
     path("compte/", include("expect.accounts.urls")),
     path("", include("expect.organisations.urls")),
     path("", include("labellisation.urls")),
+    path("", include("missions.urls")),
     path("", include("expect.core.urls")),
 ]
 

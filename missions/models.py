@@ -1,0 +1,370 @@
+"""Needs of foreign authorities, proposals to labelled collectivities, and missions.
+
+State changes are made by the functions of `missions.services` only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from expect.organisations.models import Collectivity, Embassy, Language, Theme
+
+REPORT_DELAY = relativedelta(months=2)
+
+
+def report_due_date(return_date: date) -> date:
+    """Two calendar months after the return, clamped to the month's end (31/12 → 28/02)."""
+    return return_date + REPORT_DELAY
+
+
+class MissionRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MissionRequestQuerySet:
+        """DAECT sees every need; an embassy agent, those of their embassy's countries."""
+        if user.is_daect:
+            return self
+        if user.is_embassy_agent:
+            return self.filter(country__in=[c.code for c in user.embassy.countries])
+        return self.none()
+
+
+class MissionRequest(models.Model):
+    """A need (besoin) of a foreign local authority, relayed by a French embassy."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        INFO_REQUESTED = "info_requested", _("More information requested")
+        QUALIFIED = "qualified", _("Qualified")
+        DECLINED = "declined", _("Declined")
+        PROPOSED = "proposed", _("Proposed to collectivities")
+        MATCHED = "matched", _("Accepted by a collectivity")
+        MISSION = "mission", _("Turned into a mission")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PartnerKind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        INTERMUNICIPAL = "intermunicipal", _("Grouping of municipalities")
+        PROVINCE = "province", _("Province, department or county")
+        REGION = "region", _("Region or federated state")
+        OTHER = "other", _("Other local authority")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+        VERY_URGENT = "very_urgent", _("Very urgent")
+
+    CLOSED_STATES = (State.DECLINED, State.MISSION, State.CANCELLED)
+    EDITABLE_STATES = (State.DRAFT, State.INFO_REQUESTED)
+
+    embassy = models.ForeignKey(
+        Embassy,
+        on_delete=models.PROTECT,
+        related_name="mission_requests",
+        verbose_name=_("embassy"),
+    )
+    country = CountryField(_("country"))
+    partner_name = models.CharField(_("foreign partner authority"), max_length=200)
+    partner_kind = models.CharField(
+        _("kind of partner authority"), max_length=16, choices=PartnerKind.choices
+    )
+    partner_place = models.CharField(_("region or city"), max_length=200)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="mission_requests", verbose_name=_("theme")
+    )
+    description = models.TextField(_("description of the need"))
+    expected_results = models.TextField(_("expected results"))
+    period_start = models.DateField(_("desired period: from"))
+    period_end = models.DateField(_("desired period: to"))
+    duration_days = models.PositiveSmallIntegerField(_("duration (days)"))
+    working_language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("working language")
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+
+    objects = MissionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="request_period_in_order",
+                violation_error_message=_("The desired period ends before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_days__gte=1, duration_days__lte=90),
+                name="request_duration_1_to_90_days",
+                violation_error_message=_("A mission lasts from 1 to 90 days."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_name} ({self.country.name}) — {self.theme}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"missions/{secrets.token_urlsafe(16)}.pdf"
+
+
+class RequestAttachment(models.Model):
+    request = models.ForeignKey(
+        MissionRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MissionProposal(models.Model):
+    """A need proposed to one labelled collectivity, which answers before a deadline."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CONFIRMED = "confirmed", _("Confirmed by DAECT")
+        CLOSED = "closed", _("Closed")
+
+    request = models.ForeignKey(
+        MissionRequest,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("need"),
+    )
+    collectivity = models.ForeignKey(
+        Collectivity,
+        on_delete=models.PROTECT,
+        related_name="mission_proposals",
+        verbose_name=_("collectivity"),
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    response_deadline = models.DateField(_("answer before"))
+    message = models.TextField(_("message from DAECT"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed on"), default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    answer_reason = models.TextField(_("reason"), blank=True)
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="proposals_as_expert",
+        verbose_name=_("experts named"),
+    )
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = _("mission proposal")
+        verbose_name_plural = _("mission proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "collectivity"],
+                name="one_proposal_per_collectivity",
+                violation_error_message=_("This need was already proposed to this collectivity."),
+            ),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(state="confirmed"),
+                name="one_confirmed_proposal_per_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} → {self.collectivity}"
+
+    def is_late(self, today: date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.response_deadline
+
+
+class MissionQuerySet(models.QuerySet):
+    def current(self) -> MissionQuerySet:
+        return self.exclude(state__in=[Mission.State.CLOSED, Mission.State.CANCELLED])
+
+    def visible_to(self, user) -> MissionQuerySet:
+        """DAECT: all; embassy: its countries; members and experts: their collectivity's."""
+        if user.is_daect:
+            return self
+        if user.is_embassy_agent:
+            return self.filter(request__country__in=[c.code for c in user.embassy.countries])
+        membership = user.active_membership
+        if membership is None:
+            return self.none()
+        return self.filter(collectivity_id=membership.collectivity_id)
+
+
+class Mission(models.Model):
+    """A short expertise mission abroad, financed by the Ministry."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNDER_WAY = "under_way", _("Under way")
+        RETURNED = "returned", _("Returned")
+        REPORT_DUE = "report_due", _("Report due")
+        REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    request = models.OneToOneField(
+        MissionRequest, on_delete=models.PROTECT, related_name="mission", verbose_name=_("need")
+    )
+    proposal = models.OneToOneField(
+        MissionProposal,
+        on_delete=models.PROTECT,
+        related_name="mission",
+        verbose_name=_("proposal"),
+    )
+    collectivity = models.ForeignKey(
+        Collectivity,
+        on_delete=models.PROTECT,
+        related_name="missions",
+        verbose_name=_("collectivity"),
+    )
+    experts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="missions", verbose_name=_("team of experts")
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PLANNED
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    departure_date = models.DateField(_("departure"), null=True, blank=True)
+    return_date = models.DateField(_("return"), null=True, blank=True)
+    report_due_on = models.DateField(_("report due on"), null=True, blank=True, editable=False)
+    cancel_reason = models.TextField(_("reason of the cancellation"), blank=True)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-departure_date", "-created_at"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_date__isnull=True)
+                | Q(departure_date__isnull=True)
+                | Q(return_date__gte=models.F("departure_date")),
+                name="mission_returns_after_departure",
+                violation_error_message=_("The return cannot come before the departure."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Mission of %(collectivity)s in %(country)s") % {
+            "collectivity": self.collectivity,
+            "country": self.request.country.name,
+        }
+
+    def save(self, *args, **kwargs) -> None:
+        # The return date fixes the report deadline; it is never set by hand.
+        self.report_due_on = report_due_date(self.return_date) if self.return_date else None
+        if kwargs.get("update_fields") and "return_date" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "report_due_on"}
+        super().save(*args, **kwargs)
+
+    @property
+    def total_budget(self):
+        return sum(line.amount for line in self.budget_lines.all())
+
+
+class BudgetLine(models.Model):
+    """A cost of the mission financed by the Ministry."""
+
+    class Category(models.TextChoices):
+        TRAVEL = "travel", _("Travel")
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        PER_DIEM = "per_diem", _("Daily allowances")
+        OTHER = "other", _("Other")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    label = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount (€)"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["category", "pk"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="budget_amount_positive",
+                violation_error_message=_("An amount is positive."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.amount} €"
+
+
+class MissionEvent(models.Model):
+    """The history of a need and of the mission it became."""
+
+    request = models.ForeignKey(MissionRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("on"), default=timezone.now)
+    subject = models.CharField(_("object"), max_length=16)  # request, proposal or mission
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.subject}: {self.from_state} → {self.to_state}"
