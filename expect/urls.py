@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("expect.organisations.urls")),
     path("", include("labellisation.urls")),
     path("", include("missions.urls")),
+    path("", include("reports.urls")),
     path("", include("expect.core.urls")),
 ]
 

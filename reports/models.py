@@ -1,0 +1,188 @@
+"""Mission reports: written by the experts, evaluated and capitalised by DAECT.
+
+State changes are made by the functions of `reports.services` only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Mission
+
+
+class MissionReportQuerySet(models.QuerySet):
+    def published(self) -> MissionReportQuerySet:
+        return self.filter(is_published=True, state=MissionReport.State.ACCEPTED)
+
+    def visible_to(self, user) -> MissionReportQuerySet:
+        """DAECT: all; embassy: its countries; members and experts: their collectivity's."""
+        return self.filter(mission__in=Mission.objects.visible_to(user))
+
+    def due(self, today: date) -> MissionReportQuerySet:
+        """Not handed in yet, whatever the date."""
+        return self.filter(state__in=MissionReport.OPEN_STATES)
+
+    def overdue(self, today: date) -> MissionReportQuerySet:
+        return self.due(today).filter(mission__report_due_on__lt=today)
+
+
+def _report_path(instance, filename: str) -> str:
+    # Random names: the original name is kept in the database, never trusted on disk.
+    return f"reports/{secrets.token_urlsafe(16)}"
+
+
+class MissionReport(models.Model):
+    """The report of a mission, due two months after the return to France."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
+        ACCEPTED = "accepted", _("Accepted")
+
+    class Rating(models.IntegerChoices):
+        INSUFFICIENT = 1, _("1 — Insufficient")
+        FAIR = 2, _("2 — Fair")
+        GOOD = 3, _("3 — Good")
+        EXCELLENT = 4, _("4 — Excellent")
+
+    OPEN_STATES = (State.DRAFT, State.REVISION_REQUESTED)
+
+    mission = models.OneToOneField(
+        Mission, on_delete=models.PROTECT, related_name="report", verbose_name=_("mission")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    summary = models.TextField(_("summary"), blank=True)
+    activities = models.TextField(_("activities"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    recommendations = models.TextField(_("recommendations to the partner"), blank=True)
+    follow_up = models.TextField(_("follow-up proposed"), blank=True)
+    lessons = models.TextField(_("lessons for other collectivities"), blank=True)
+    file = models.FileField(_("report (PDF)"), upload_to=_report_path, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    is_late = models.BooleanField(_("handed in late"), default=False)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=Rating.choices, null=True, blank=True
+    )
+    evaluation = models.TextField(_("DAECT evaluation"), blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated on"), null=True, blank=True)
+    is_published = models.BooleanField(_("published in the library"), default=False)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    publish_file = models.BooleanField(_("publish the file too"), default=False)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+
+    objects = MissionReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        verbose_name = _("mission report")
+        verbose_name_plural = _("mission reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(state="accepted"),
+                name="only_accepted_reports_are_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4),
+                name="report_rating_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Report: %(mission)s") % {"mission": self.mission}
+
+    @property
+    def due_on(self) -> date | None:
+        return self.mission.report_due_on
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def days_left(self, today: date | None = None) -> int | None:
+        """Days until the due date (negative when late)."""
+        if self.due_on is None:
+            return None
+        return (self.due_on - (today or timezone.localdate())).days
+
+
+class ReportAnnex(models.Model):
+    """An annex of a report: a PDF or an image."""
+
+    report = models.ForeignKey(MissionReport, on_delete=models.CASCADE, related_name="annexes")
+    file = models.FileField(_("file"), upload_to=_report_path)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("annex")
+        verbose_name_plural = _("annexes")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class EmbassyComment(models.Model):
+    """The comment of the embassy of the mission's country on the report."""
+
+    report = models.ForeignKey(MissionReport, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("comment"))
+    at = models.DateTimeField(_("on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("embassy comment")
+        verbose_name_plural = _("embassy comments")
+
+    def __str__(self) -> str:
+        return f"{self.author} — {self.at:%d/%m/%Y}"
+
+
+class ReportEvent(models.Model):
+    """The history of a report: who changed its state, when, and why."""
+
+    report = models.ForeignKey(MissionReport, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("on"), default=timezone.now)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.from_state} → {self.to_state}"
