@@ -1,23 +1,99 @@
+"""Dashboard sections of needs, proposals and missions, for each role that has some."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
 from expect.core.dashboard import Section, section
 
+from .models import Mission, MissionProposal, MissionRequest
+
+SHOWN = 10  # rows per table; the full lists are one click away
+
 
 @section(roles=[User.Role.EMBASSY])
-def needs(request):
+def embassy_needs(request: HttpRequest) -> Section | None:
+    user = request.user
+    if not user.is_embassy_agent:
+        return None
+    needs = MissionRequest.objects.visible_to(user).select_related("theme")
+    context = {"needs": needs[:SHOWN], "count": needs.count()}
     return Section(
-        _("Needs of foreign authorities"),
-        "core/section_empty.html",
-        {"text": _("Your embassy has submitted no need yet.")},
-        order=20,
+        _("Needs of foreign authorities"), "missions/needs/section_needs.html", context, order=20
     )
 
 
-@section(roles=[User.Role.MEMBER, User.Role.EXPERT, User.Role.EMBASSY, User.Role.DAECT])
-def missions(request):
-    if request.user.role in (User.Role.MEMBER, User.Role.EXPERT) and not request.user.collectivity:
+def _missions_context(missions) -> dict:
+    rows = missions.select_related("collectivity", "request")
+    return {"missions": rows[:SHOWN], "count": rows.count()}
+
+
+@section(roles=[User.Role.EMBASSY])
+def embassy_missions(request: HttpRequest) -> Section | None:
+    if not request.user.is_embassy_agent:
         return None
+    context = {**_missions_context(Mission.objects.visible_to(request.user)), "show_country": True}
     return Section(
-        _("Missions"), "core/section_empty.html", {"text": _("No mission yet.")}, order=30
+        _("Missions in your countries"), "missions/needs/section_missions.html", context, order=30
+    )
+
+
+@section(roles=[User.Role.MEMBER, User.Role.EXPERT])
+def collectivity_missions(request: HttpRequest) -> Section | None:
+    user = request.user
+    # An expert follows the missions they are on; a member, all of the collectivity's.
+    if user.role == User.Role.EXPERT:
+        missions = user.missions.all()
+        if user.collectivity is None and not missions.exists():
+            return None
+    elif user.collectivity is None:
+        return None
+    else:
+        missions = Mission.objects.visible_to(user)
+    context = {**_missions_context(missions), "show_country": True}
+    return Section(_("Missions"), "missions/needs/section_missions.html", context, order=30)
+
+
+@section(roles=[User.Role.MEMBER])
+def open_proposals(request: HttpRequest) -> Section | None:
+    collectivity = request.user.collectivity
+    if collectivity is None:
+        return None
+    proposals = (
+        MissionProposal.objects.filter(collectivity=collectivity, state=MissionProposal.State.OPEN)
+        .exclude(request__state__in=MissionRequest.CLOSED_STATES)
+        .select_related("request__theme")
+        .order_by("response_deadline", "pk")
+    )
+    return Section(
+        _("Mission proposals"),
+        "missions/needs/section_proposals.html",
+        {"proposals": proposals},
+        order=25,
+    )
+
+
+@section(roles=[User.Role.DAECT])
+def needs_to_qualify(request: HttpRequest) -> Section:
+    submitted = MissionRequest.objects.filter(state=MissionRequest.State.SUBMITTED)
+    return Section(
+        _("Needs to qualify"),
+        "missions/needs/section_daect_needs.html",
+        {"count": submitted.count()},
+        order=30,
+    )
+
+
+@section(roles=[User.Role.DAECT])
+def acceptances_to_confirm(request: HttpRequest) -> Section:
+    accepted = MissionProposal.objects.filter(
+        state=MissionProposal.State.ACCEPTED, request__state=MissionRequest.State.MATCHED
+    )
+    return Section(
+        _("Acceptances to confirm"),
+        "missions/needs/section_daect_acceptances.html",
+        {"count": accepted.count()},
+        order=31,
     )

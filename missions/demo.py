@@ -35,7 +35,56 @@ def seed(stdout) -> None:
             "submitted_at": timezone.now(),
         },
     )
-    stdout.write("Missions: 1 need submitted by the embassy in Dakar.")
+    _lyon_mission(agent, "Ville de Thiès", days_since_return=150, state=Mission.State.CLOSED)
+    _lyon_mission(
+        agent, "Commune de Ziguinchor", days_since_return=20, state=Mission.State.RETURNED
+    )
+    stdout.write("Missions: 1 need submitted, 2 missions of Lyon in Senegal.")
+
+
+def _lyon_mission(agent: User, partner: str, *, days_since_return: int, state: str) -> None:
+    """A mission of Lyon's labelled expertise with the demo expert on the team."""
+    if MissionRequest.objects.filter(partner_name=partner).exists():
+        return
+    from expect.organisations.models import Collectivity
+
+    lyon = Collectivity.objects.get(siren="216901231")
+    theme = Theme.objects.get(slug="gouvernance-locale-decentralisation")
+    back = timezone.localdate() - timedelta(days=days_since_return)
+    need = MissionRequest.objects.create(
+        embassy=agent.embassy,
+        created_by=agent,
+        country="SN",
+        partner_name=partner,
+        partner_kind=MissionRequest.PartnerKind.MUNICIPALITY,
+        partner_place=partner,
+        theme=theme,
+        description="Accompagner la concertation des habitants sur le budget.",
+        expected_results="Une méthode de concertation adoptée.",
+        period_start=back - timedelta(days=30),
+        period_end=back + timedelta(days=10),
+        duration_days=8,
+        working_language_id="fr",
+        state=MissionRequest.State.MISSION,
+        submitted_at=timezone.now(),
+    )
+    proposal = MissionProposal.objects.create(
+        request=need,
+        collectivity=lyon,
+        state=MissionProposal.State.CONFIRMED,
+        response_deadline=back - timedelta(days=40),
+        proposed_by=User.objects.get(email="daect@demo.expe-ct.fr"),
+    )
+    mission = Mission.objects.create(
+        request=need,
+        proposal=proposal,
+        collectivity=lyon,
+        place=partner,
+        state=state,
+        departure_date=back - timedelta(days=8),
+        return_date=back,
+    )
+    mission.experts.set(User.objects.filter(email="expert@demo.expe-ct.fr"))
 
 
 def seed_scale(n: int, stdout) -> None:

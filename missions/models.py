@@ -232,15 +232,19 @@ class MissionQuerySet(models.QuerySet):
         return self.exclude(state__in=[Mission.State.CLOSED, Mission.State.CANCELLED])
 
     def visible_to(self, user) -> MissionQuerySet:
-        """DAECT: all; embassy: its countries; members and experts: their collectivity's."""
+        """DAECT: all; embassy: its countries; members: their collectivity's; experts: theirs."""
         if user.is_daect:
             return self
+        if not user.is_authenticated:
+            return self.none()
         if user.is_embassy_agent:
             return self.filter(request__country__in=[c.code for c in user.embassy.countries])
+        # Experts see the missions they are on, even after leaving the collectivity.
+        on_team = Q(experts=user)
         membership = user.active_membership
-        if membership is None:
-            return self.none()
-        return self.filter(collectivity_id=membership.collectivity_id)
+        if membership is not None:
+            on_team |= Q(collectivity_id=membership.collectivity_id)
+        return self.filter(on_team).distinct()
 
 
 class Mission(models.Model):

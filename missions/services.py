@@ -320,6 +320,8 @@ def mission_plan(
         raise _refuse(_("The dates of a mission that started no longer change."), "started")
     mission.departure_date, mission.return_date, mission.place = departure, return_, place
     mission.save(update_fields=["departure_date", "return_date", "place"])
+    dates = f"{departure:%d/%m/%Y} → {return_:%d/%m/%Y}, {place}"
+    _record(mission.request, by, "mission", mission.state, mission.state, dates)
     return mission
 
 

@@ -92,11 +92,15 @@ def membership_refuse(*, membership: Membership, by: User, reason: str) -> Membe
     return membership
 
 
-def invite(user: User) -> None:
-    """Send a person whose account DAECT created a link to choose their password."""
+def invite(user: User, by: User | None = None) -> None:
+    """Send a person whose account was created for them a link to choose their password.
+
+    `by` is who created it: DAECT (the default) or a member naming a colleague expert.
+    """
     from django.contrib.auth.tokens import default_token_generator
 
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:password_reset_confirm", args=[uid, token])
-    emails.account_invitation(user, emails.absolute_url(path))
+    inviter = by if by is not None and not by.is_daect else None
+    emails.account_invitation(user, emails.absolute_url(path), inviter=inviter)

@@ -16,11 +16,19 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 
+def _header(model, path: str) -> str:
+    """The verbose name of the last field of a path such as "request__country"."""
+    *relations, last = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return str(model._meta.get_field(last).verbose_name)
+
+
 def _rows(modeladmin, queryset: QuerySet) -> tuple[list[str], list[list[str]]]:
     fields = getattr(modeladmin, "export_fields", None) or [
         f.name for f in queryset.model._meta.concrete_fields
     ]
-    headers = [str(queryset.model._meta.get_field(f.split("__")[0]).verbose_name) for f in fields]
+    headers = [_header(queryset.model, name) for name in fields]
     rows = []
     for obj in queryset:
         row = []

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -39,8 +40,8 @@ def send(
         return
     with translation.override(language):
         context = {"SITE_URL": settings.SITE_URL, "DAECT_EMAIL": settings.DAECT_EMAIL, **context}
-        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-        text = render_to_string(f"emails/{name}.txt", context)
+        subject = " ".join(_render_plain(f"emails/{name}_subject.txt", context).split())
+        text = _render_plain(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)
     message = EmailMultiAlternatives(
         subject=f"[EXPE-CT] {subject}",
@@ -51,6 +52,12 @@ def send(
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _render_plain(template_name: str, context: dict) -> str:
+    """Render a plain-text template without HTML escaping ("d'Agde", not "d&#x27;Agde")."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def _to_user(name: str, user: User, context: dict) -> None:
@@ -71,8 +78,8 @@ def email_confirmation(user: User, url: str) -> None:
     _to_user("email_confirmation", user, {"url": url})
 
 
-def account_invitation(user: User, url: str) -> None:
-    _to_user("account_invitation", user, {"url": url})
+def account_invitation(user: User, url: str, inviter: User | None = None) -> None:
+    _to_user("account_invitation", user, {"url": url, "inviter": inviter})
 
 
 def membership_requested(membership: Membership, recipients: list[User] | None) -> None:

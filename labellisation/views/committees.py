@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
+from expect.core.decorators import daect_required
 from expect.core.pdf import pdf_response, render_pdf
 
 from ..models import CommitteeSession, LabelApplication
 
 State = LabelApplication.State
 View = Callable[..., HttpResponse]
-
-
-def daect_required(view: View) -> View:
-    """DAECT staff only: visitors go to the login page, anyone else gets a 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_daect:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _dossiers(session: CommitteeSession) -> QuerySet[LabelApplication]:

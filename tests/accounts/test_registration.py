@@ -155,3 +155,11 @@ def test_sign_in_ignores_the_case_of_the_email(client):
 
 def test_it_only_accepts_get_and_post(client):
     assert client.put(URL).status_code == 405
+
+
+def test_plain_text_emails_are_not_html_escaped(client):
+    commune = CollectivityFactory(name="L'Abergement-Clémenciat")
+    client.post(URL, _data(commune.siren, first_name="Jeanne d'Arc"))
+    assert "Jeanne d'Arc" in mail.outbox[0].body
+    assert "&#x27;" not in mail.outbox[0].body
+    assert "&#x27;" not in mail.outbox[0].subject

@@ -1,0 +1,49 @@
+"""Template tags of missions: the state badge and the public list of completed missions."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from expect.organisations.models import Collectivity
+
+from ..models import Mission
+
+register = template.Library()
+
+State = Mission.State
+# A mission is done once its team is back: what follows (report, evaluation) is paperwork.
+COMPLETED_STATES = [State.RETURNED, State.REPORT_DUE, State.REPORT_SUBMITTED, State.CLOSED]
+BADGE_COLOURS = {
+    State.PLANNED: "new",
+    State.CONFIRMED: "info",
+    State.UNDER_WAY: "info",
+    State.RETURNED: "success",
+    State.REPORT_DUE: "warning",
+    State.REPORT_SUBMITTED: "success",
+    State.CLOSED: "success",
+    State.CANCELLED: "error",
+}
+
+
+@register.simple_tag
+def mission_state_badge(mission: Mission, size: str = "") -> str:
+    """The DSFR badge of the mission's state; `size="sm"` for tables."""
+    classes = f"fr-badge fr-badge--{BADGE_COLOURS.get(mission.state, 'info')}"
+    if size == "sm":
+        classes += " fr-badge--sm"
+    return format_html('<span class="{}">{}</span>', classes, mission.get_state_display())
+
+
+@register.inclusion_tag("missions/_completed_missions.html")
+def completed_missions(collectivity: Collectivity) -> dict:
+    """The collectivity's missions whose team came back, for its public page.
+
+    Only the country, the theme and the year are public: neither the team nor the budget.
+    """
+    missions = (
+        collectivity.missions.filter(state__in=COMPLETED_STATES)
+        .select_related("request__theme")
+        .order_by("-return_date", "-pk")
+    )
+    return {"missions": missions}

@@ -1,0 +1,140 @@
+"""The missions a person may follow on the portal, and the mission sheet for the travel order.
+
+DAECT sees every mission; an embassy agent, those of its countries; a member, those of
+their collectivity; an expert, also the missions they are named on. Anyone else gets
+a 404, so that nobody learns that a mission exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from expect.accounts.models import User
+from expect.core.pdf import pdf_response, render_pdf
+
+from ..models import Mission, MissionProposal, MissionRequest
+
+PAGE_SIZE = 30
+STATE_LABELS = {
+    "request": dict(MissionRequest.State.choices),
+    "proposal": dict(MissionProposal.State.choices),
+    "mission": dict(Mission.State.choices),
+}
+State = Mission.State
+
+
+def visible_missions(user: User) -> QuerySet[Mission]:
+    """`Mission.objects.visible_to`, plus the missions the user is an expert of."""
+    visible = Mission.objects.visible_to(user)
+    if user.is_daect:
+        return visible
+    # Subqueries rather than a join on the team: one row per mission, however many experts.
+    return Mission.objects.filter(
+        Q(pk__in=visible.values("pk")) | Q(pk__in=user.missions.values("pk"))
+    )
+
+
+def _visible(user: User, pk: int) -> Mission:
+    missions = visible_missions(user).select_related(
+        "collectivity", "request__theme", "request__embassy", "request__working_language"
+    )
+    return get_object_or_404(missions.prefetch_related("experts", "budget_lines"), pk=pk)
+
+
+def mission_reference(mission: Mission) -> str:
+    """The number quoted on the travel order and in exchanges with DAECT."""
+    return f"EXPE-CT-M-{mission.pk:05d}"
+
+
+def _crumbs(title: str, mission: Mission | None = None) -> dict:
+    if mission is None:
+        return {"title": title, "breadcrumb_data": {"current": title}}
+    links = [{"url": reverse("missions:mission_list"), "title": _("Missions")}]
+    return {"title": title, "breadcrumb_data": {"links": links, "current": title}}
+
+
+def _history(user: User, mission: Mission) -> list[dict]:
+    """The history of the need and of the mission.
+
+    The collectivity's side sees the mission's own steps only: the need's earlier life
+    names the other collectivities it was proposed to, and their reasons.
+    """
+    events = mission.request.events.select_related("actor")
+    if not (user.is_daect or user.is_embassy_agent):
+        events = events.filter(subject="mission")
+    subjects = {"request": _("Need"), "proposal": _("Proposal"), "mission": _("Mission")}
+    return [
+        {
+            "event": event,
+            "subject": subjects.get(event.subject, event.subject),
+            "to_label": STATE_LABELS.get(event.subject, {}).get(event.to_state, event.to_state),
+        }
+        for event in events
+    ]
+
+
+def _duration_days(mission: Mission) -> int | None:
+    """Days abroad, the departure and return days included."""
+    if not (mission.departure_date and mission.return_date):
+        return None
+    return (mission.return_date - mission.departure_date).days + 1
+
+
+def _report_countdown(mission: Mission) -> int | None:
+    """Days left before the report is due (negative once late), while it is awaited."""
+    waiting = mission.state not in (State.REPORT_SUBMITTED, State.CLOSED, State.CANCELLED)
+    if not (waiting and mission.report_due_on):
+        return None
+    return (mission.report_due_on - timezone.localdate()).days
+
+
+@login_required
+@require_GET
+def mission_list(request: HttpRequest) -> HttpResponse:
+    missions = visible_missions(request.user).select_related("collectivity", "request__theme")
+    page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=2))
+    context = {"missions": page.object_list, "page_obj": page, **_crumbs(_("Missions"))}
+    return render(request, "missions/mission_list.html", context)
+
+
+@login_required
+@require_GET
+def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = _visible(request.user, pk)
+    days_left = _report_countdown(mission)
+    context = {
+        "mission": mission,
+        "need": mission.request,
+        "reference": mission_reference(mission),
+        "duration_days": _duration_days(mission),
+        "days_left": days_left,
+        "days_late": -days_left if days_left is not None and days_left < 0 else None,
+        "history": _history(request.user, mission),
+        **_crumbs(str(mission), mission),
+    }
+    return render(request, "missions/mission_detail.html", context)
+
+
+@login_required
+@require_GET
+def mission_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = _visible(request.user, pk)
+    reference = mission_reference(mission)
+    context = {
+        "mission": mission,
+        "need": mission.request,
+        "reference": reference,
+        "duration_days": _duration_days(mission),
+        "issued_on": timezone.localdate(),
+    }
+    pdf = render_pdf("missions/pdf/mission_sheet.html", context, request=request)
+    return pdf_response(pdf, f"fiche-mission-{reference}-{mission.collectivity.name}")

@@ -1,0 +1,246 @@
+"""The embassy's side of needs (besoins): draft, complete, submit and follow them.
+
+DAECT reads them here too, but qualifies them in the back office.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from expect.accounts.models import User
+
+from .. import services
+from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problems
+from ..models import Mission, MissionEvent, MissionProposal, MissionRequest
+
+PAGE_SIZE = 30
+STATE_LABELS = {
+    "request": dict(MissionRequest.State.choices),
+    "proposal": dict(MissionProposal.State.choices),
+    "mission": dict(Mission.State.choices),
+}
+
+
+def can_change(user: User, need: MissionRequest) -> bool:
+    """An agent of the embassy that relays the need, while it is a draft or sent back."""
+    return user.is_embassy_agent and need.embassy_id == user.embassy_id and need.is_editable
+
+
+def _refusal(user: User, need: MissionRequest) -> str | None:
+    """Why the user may not change this need they can see, or None if they may."""
+    if not (user.is_embassy_agent and need.embassy_id == user.embassy_id):
+        return _("Only the agents of the embassy that relays this need can change it.")
+    if not need.is_editable:
+        return _(
+            "This need was submitted to DAECT: it can no longer be changed, unless DAECT "
+            "asks for more information."
+        )
+    return None
+
+
+def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
+    context = {"status": 403, "title": _("Access denied"), "text": text}
+    return render(request, "core/error.html", context, status=403)
+
+
+def _visible(request: HttpRequest, pk: int) -> MissionRequest:
+    """A need the user may read, else 404: nobody learns that another's need exists."""
+    needs = MissionRequest.objects.visible_to(request.user).select_related(
+        "embassy", "theme", "working_language", "created_by"
+    )
+    return get_object_or_404(needs, pk=pk)
+
+
+def _crumbs(title: str, need: MissionRequest | None = None) -> dict:
+    links = [{"url": reverse("missions:request_list"), "title": _("Needs")}]
+    if need is not None:
+        links.append(
+            {"url": reverse("missions:request_detail", args=[need.pk]), "title": str(need)}
+        )
+    return {"title": title, "breadcrumb_data": {"links": links, "current": title}}
+
+
+def _paginate(queryset: QuerySet, number: str | None) -> Page:
+    page = Paginator(queryset, PAGE_SIZE).get_page(number)
+    page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=2))
+    return page
+
+
+@login_required
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_embassy_agent or user.is_daect):
+        raise Http404
+    needs = MissionRequest.objects.visible_to(user).select_related("theme", "embassy")
+    filterset = NeedFilter(request.GET or None, queryset=needs)
+    context = {
+        "filter": filterset,
+        "page_obj": _paginate(filterset.qs, request.GET.get("page")),
+        "can_create": user.is_embassy_agent,
+        "title": _("Needs of foreign authorities"),
+        "breadcrumb_data": {"current": _("Needs of foreign authorities")},
+    }
+    return render(request, "missions/needs/request_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_embassy_agent:
+        raise Http404
+    form = NeedForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        need = form.save(commit=False)
+        need.created_by, need.embassy = user, user.embassy
+        need.save()
+        messages.success(
+            request, _("Draft saved. Add any useful document, then submit the need to DAECT.")
+        )
+        return redirect("missions:request_detail", need.pk)
+    context = {"form": form, **_crumbs(_("New need"))}
+    return render(request, "missions/needs/request_form.html", context)
+
+
+def _event_rows(need: MissionRequest, user: User) -> list[MissionEvent]:
+    """The history in words; the answers of collectivities are summarised for the embassy."""
+    events = need.events.select_related("actor")
+    if not user.is_daect:
+        events = events.exclude(subject="proposal")
+    rows = list(events)
+    for event in rows:
+        labels = STATE_LABELS.get(event.subject, {})
+        event.from_label = labels.get(event.from_state, event.from_state)
+        event.to_label = labels.get(event.to_state, event.to_state)
+    return rows
+
+
+def _proposal_counts(need: MissionRequest) -> dict[str, int]:
+    """How many collectivities were approached and what they answered, without naming them."""
+    rows = need.proposals.values("state").annotate(n=Count("pk")).order_by()
+    counts = dict.fromkeys(MissionProposal.State.values, 0)
+    counts.update({row["state"]: row["n"] for row in rows})
+    return {
+        "total": sum(counts.values()),
+        "open": counts[MissionProposal.State.OPEN],
+        "accepted": counts[MissionProposal.State.ACCEPTED]
+        + counts[MissionProposal.State.CONFIRMED],
+        "declined": counts[MissionProposal.State.DECLINED],
+    }
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _visible(request, pk)
+    user = request.user
+    editable = can_change(user, need)
+    context = {
+        "need": need,
+        "events": _event_rows(need, user),
+        "attachments": need.attachments.all(),
+        "proposals": _proposal_counts(need),
+        "mission": Mission.objects.filter(request=need).first(),
+        "can_change": editable,
+        "problems": need_problems(need, user) if editable else [],
+        "attachment_form": NeedAttachmentForm() if editable else None,
+        **_crumbs(str(need)),
+    }
+    context["breadcrumb_data"]["links"] = context["breadcrumb_data"]["links"][:1]
+    return render(request, "missions/needs/request_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _visible(request, pk)
+    if refusal := _refusal(request.user, need):
+        return _forbidden(request, refusal)
+    form = NeedForm(request.POST or None, user=request.user, instance=need)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Locked and checked again: a submission at the same moment wins, and the
+            # state is never written back from this (possibly stale) copy.
+            locked = MissionRequest.objects.select_for_update().get(pk=need.pk)
+            if refusal := _refusal(request.user, locked):
+                return _forbidden(request, refusal)
+            form.save(commit=False).save(update_fields=NeedForm.Meta.fields)
+        messages.success(request, _("The need is saved."))
+        return redirect("missions:request_detail", need.pk)
+    context = {"form": form, "need": need, **_crumbs(_("Edit the need"), need)}
+    return render(request, "missions/needs/request_form.html", context)
+
+
+@login_required
+@require_POST
+def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _visible(request, pk)
+    problems = need_problems(need, request.user) if can_change(request.user, need) else []
+    if problems:
+        messages.error(request, _("Correct the need before you submit it."))
+        return redirect("missions:request_detail", pk)
+    try:
+        services.request_submit(need=need, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The need is submitted. DAECT was told by e-mail."))
+    return redirect("missions:request_detail", pk)
+
+
+@login_required
+@require_POST
+def request_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _visible(request, pk)
+    if refusal := _refusal(request.user, need):
+        return _forbidden(request, refusal)
+    form = NeedAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = form.save(need=need, by=request.user)
+        messages.success(
+            request, _("The document %(name)s is added.") % {"name": attachment.original_name}
+        )
+    else:
+        for message in form.errors.get("file", []):
+            messages.error(request, message)
+    return redirect(reverse("missions:request_detail", args=[pk]) + "#documents")
+
+
+@login_required
+@require_GET
+def request_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    need = _visible(request, pk)
+    attachment = get_object_or_404(need.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def request_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    need = _visible(request, pk)
+    if refusal := _refusal(request.user, need):
+        return _forbidden(request, refusal)
+    attachment = get_object_or_404(need.attachments, pk=attachment_pk)
+    attachment.file.delete(save=False)
+    attachment.delete()
+    messages.success(
+        request, _("The document %(name)s is removed.") % {"name": attachment.original_name}
+    )
+    return redirect(reverse("missions:request_detail", args=[pk]) + "#documents")
