@@ -1,16 +1,87 @@
+"""Dashboard sections of mission reports: what is due, what to read, what to evaluate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
 from expect.core.dashboard import Section, section
+from missions.models import Mission
+
+from .models import MissionReport
+
+SHOWN = 10  # rows per table
+# The report is awaited from the return until it is handed in, and again once sent back.
+AWAITED_MISSION_STATES = (Mission.State.RETURNED, Mission.State.REPORT_DUE)
+HANDED_IN_STATES = (
+    MissionReport.State.SUBMITTED,
+    MissionReport.State.REVISION_REQUESTED,
+    MissionReport.State.ACCEPTED,
+)
 
 
-@section(roles=[User.Role.EXPERT, User.Role.MEMBER, User.Role.DAECT])
-def reports(request):
-    if request.user.role in (User.Role.MEMBER, User.Role.EXPERT) and not request.user.collectivity:
-        return None
-    return Section(
-        _("Mission reports"),
-        "core/section_empty.html",
-        {"text": _("No mission report is due.")},
-        order=40,
+def _own_missions(user: User) -> QuerySet[Mission]:
+    """The missions of the user's collectivity, and those they are an expert of."""
+    return Mission.objects.filter(
+        Q(pk__in=Mission.objects.visible_to(user).values("pk"))
+        | Q(pk__in=user.missions.values("pk"))
     )
+
+
+def _due_row(mission: Mission, today: date) -> dict:
+    days_left = MissionReport(mission=mission).days_left(today)
+    late = days_left is not None and days_left < 0
+    return {"mission": mission, "days_left": days_left, "days_late": -days_left if late else None}
+
+
+@section(roles=[User.Role.EXPERT, User.Role.MEMBER])
+def reports_due(request: HttpRequest) -> Section | None:
+    user = request.user
+    missions = (
+        _own_missions(user)
+        .filter(state__in=AWAITED_MISSION_STATES)
+        .select_related("collectivity", "request")
+        .order_by("report_due_on", "pk")
+    )
+    count = missions.count()
+    if user.collectivity is None and not count:
+        return None
+    today = timezone.localdate()
+    # The report may not be started yet: its deadline runs all the same.
+    rows = [_due_row(mission, today) for mission in missions[:SHOWN]]
+    context = {"rows": rows, "count": count}
+    return Section(_("Mission reports"), "reports/section_due.html", context, order=40)
+
+
+@section(roles=[User.Role.EMBASSY])
+def reports_to_read(request: HttpRequest) -> Section | None:
+    user = request.user
+    if not user.is_embassy_agent:
+        return None
+    reports = (
+        MissionReport.objects.visible_to(user)
+        .filter(state__in=HANDED_IN_STATES)
+        .select_related("mission__collectivity", "mission__request")
+        .annotate(comment_count=Count("comments"))
+        .order_by("-submitted_at", "pk")
+    )
+    count = reports.count()
+    if not count:
+        return None  # nothing to read before a report of its countries is handed in
+    context = {"reports": reports[:SHOWN], "count": count}
+    return Section(_("Mission reports"), "reports/section_embassy.html", context, order=40)
+
+
+@section(roles=[User.Role.DAECT])
+def reports_to_evaluate(request: HttpRequest) -> Section:
+    today = timezone.localdate()
+    context = {
+        "to_evaluate": MissionReport.objects.filter(state=MissionReport.State.SUBMITTED).count(),
+        "overdue": MissionReport.objects.overdue(today).count(),
+    }
+    return Section(_("Mission reports"), "reports/section_daect.html", context, order=40)

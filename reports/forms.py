@@ -1,0 +1,137 @@
+"""The forms of mission reports: the experts' draft, its annexes, the embassy's comment,
+and DAECT's evaluation in the back office."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from expect.accounts.models import User
+from expect.core.uploads import safe_filename, validate_annex, validate_pdf
+
+from .models import MissionReport, ReportAnnex
+
+TEXT_MAX_LENGTH = 20_000
+TEXT_FIELDS = ["summary", "activities", "results", "recommendations", "follow_up", "lessons"]
+
+
+class ReportForm(forms.ModelForm):
+    """The draft: structured fields and the report itself as a PDF, which may be replaced."""
+
+    # Everything may wait in a draft; the help texts say what the submission requires.
+    all_optional = True
+
+    class Meta:
+        model = MissionReport
+        fields = [*TEXT_FIELDS, "file"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "activities": forms.Textarea(attrs={"rows": 6}),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "recommendations": forms.Textarea(attrs={"rows": 4}),
+            "follow_up": forms.Textarea(attrs={"rows": 4}),
+            "lessons": forms.Textarea(attrs={"rows": 4}),
+            # Never the media URL of the current file: it is served by a view that
+            # checks who asks, and the page links to that view.
+            "file": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        }
+        help_texts = {
+            "summary": _("Required to hand in the report. The mission in a few lines."),
+            "activities": _("Meetings, workshops, visits: what the experts did on site."),
+            "results": _("Required to hand in the report. What the partner has or knows now."),
+            "follow_up": _("A further mission, an exchange, a decentralised cooperation project."),
+            "lessons": _("What other French collectivities should know before such a mission."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in TEXT_FIELDS:
+            self.fields[name].validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+        file_field = self.fields["file"]
+        file_field.help_text = (
+            _("PDF only, at most 10 MB. Choose a file to replace the current one.")
+            if self.instance.file
+            else _("Required to hand in the report. PDF only, at most 10 MB.")
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if "file" not in self.changed_data or not upload:
+            return upload
+        validate_pdf(upload)
+        upload.name = safe_filename(upload.name)
+        return upload
+
+    @property
+    def saved_fields(self) -> list[str]:
+        """What a save writes: never the state, which only the services change."""
+        fields = list(TEXT_FIELDS)
+        if "file" in self.changed_data and self.cleaned_data.get("file"):
+            return [*fields, "file", "file_name"]
+        return fields
+
+    def save(self, commit: bool = True) -> MissionReport:
+        report = super().save(commit=False)
+        if "file_name" in self.saved_fields:
+            report.file_name = self.cleaned_data["file"].name
+        if commit:
+            report.save(update_fields=self.saved_fields)
+        return report
+
+
+class AnnexForm(forms.Form):
+    file = forms.FileField(
+        label=_("Annex"),
+        help_text=_("A PDF, or a PNG or JPEG image (photographs, diagrams), at most 10 MB."),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf,image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Its page also shows the report form, whose file field would have the same id.
+        kwargs.setdefault("auto_id", "id_annex_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The type stored is what the content is, never what the browser says.
+        self.content_type = validate_annex(upload)
+        default = "annexe.pdf" if self.content_type == "application/pdf" else "annexe"
+        upload.name = safe_filename(upload.name, default=default)
+        return upload
+
+    def save(self, *, report: MissionReport, by: User) -> ReportAnnex:
+        upload = self.cleaned_data["file"]
+        return ReportAnnex.objects.create(
+            report=report,
+            file=upload,
+            file_name=upload.name,
+            content_type=self.content_type,
+            size=upload.size,
+            uploaded_by=by,
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment of the embassy"),
+        help_text=_("Read by DAECT and by the experts of the mission."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
+class AcceptForm(forms.Form):
+    """DAECT's evaluation when it accepts a report (intermediate page of the admin action)."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[("", "---------"), *MissionReport.Rating.choices],
+        coerce=int,
+    )
+    evaluation = forms.CharField(
+        label=_("Evaluation (shown to the experts)"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )
