@@ -318,6 +318,16 @@ class Mission(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_back(self) -> bool:
+        """The team is back in France: the report can be written."""
+        return self.state in (
+            self.State.RETURNED,
+            self.State.REPORT_DUE,
+            self.State.REPORT_SUBMITTED,
+            self.State.CLOSED,
+        )
+
+    @property
     def total_budget(self):
         return sum(line.amount for line in self.budget_lines.all())
 
