@@ -65,11 +65,15 @@ class Visitor:
         self.check_accessibility()
         return self.page
 
-    def admin_action(self, path: str, selection: str, action: str):
-        """In an admin list, tick the row whose link reads `selection` and run `action`."""
+    def admin_action(self, path: str, selection: str | int, action: str):
+        """In an admin list, tick the row showing `selection` (text, or the object's pk) and
+        run `action`."""
         self.goto(path)
-        row = self.page.locator("#result_list tr", has_text=selection)
-        row.locator("input.action-select").check()
+        if isinstance(selection, int):
+            self.page.locator(f'input.action-select[value="{selection}"]').check()
+        else:
+            row = self.page.locator("#result_list tr", has_text=selection)
+            row.locator("input.action-select").check()
         self.page.locator("select[name=action]").select_option(label=action)
         return self.click("Envoyer")
 
