@@ -2,6 +2,7 @@ import pytest
 from django.core import mail  # noqa: F401  (mail.outbox is reset by pytest-django)
 from django.utils import translation
 
+from expect.organisations.taxonomies import seed_taxonomies
 from tests.accounts.factories import MembershipFactory, UserFactory
 
 
@@ -12,6 +13,22 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _taxonomies(request):
+    """Transactional tests flush the database after each test, taking with it the themes,
+    SDGs and languages the migrations seeded: seed them again for the next one."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        seed_taxonomies()
 
 
 @pytest.fixture(autouse=True)
