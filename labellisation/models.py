@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -341,13 +342,10 @@ class Label(models.Model):
         return self.state == self.State.ACTIVE and self.granted_on <= day <= self.valid_until
 
 
-def _attachment_path(instance: Attachment, filename: str) -> str:
-    # Random names: the original name is kept in the database, never trusted on disk.
-    return f"labellisation/{instance.application_id}/{secrets.token_urlsafe(16)}.pdf"
+class Attachment(UploadedDocument):
+    """A PDF attached to a dossier."""
 
-
-class Attachment(models.Model):
-    """A PDF attached to a dossier; served only through a view that checks permissions."""
+    UPLOAD_DIR = "labellisation"
 
     class Kind(models.TextChoices):
         COMMITMENT_LETTER = "commitment_letter", _("Signed commitment letter or deliberation")
@@ -357,24 +355,11 @@ class Attachment(models.Model):
         LabelApplication, on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=_attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded on"), default=timezone.now)
 
-    class Meta:
+    class Meta(UploadedDocument.Meta):
         ordering = ["kind", "uploaded_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Opinion(models.Model):

@@ -5,7 +5,6 @@ State changes are made by the functions of `missions.services` only.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Embassy, Language, Theme
 
 REPORT_DELAY = relativedelta(months=2)
@@ -129,29 +129,18 @@ class MissionRequest(models.Model):
         return self.state in self.EDITABLE_STATES
 
 
-def _attachment_path(instance, filename: str) -> str:
-    return f"missions/{secrets.token_urlsafe(16)}.pdf"
+class RequestAttachment(UploadedDocument):
+    """A document the embassy attaches to a need."""
 
+    UPLOAD_DIR = "missions"
 
-class RequestAttachment(models.Model):
     request = models.ForeignKey(
         MissionRequest, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=_attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded on"), default=timezone.now)
 
-    class Meta:
-        ordering = ["uploaded_at"]
+    class Meta(UploadedDocument.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class MissionProposal(models.Model):

@@ -69,7 +69,7 @@ class AnnexInline(ReadOnlyInline):
     def download(self, obj: ReportAnnex) -> str:
         # Served by the portal's view, which checks permissions: never a public media URL.
         url = reverse("reports:report_annex", args=[obj.report.mission_id, obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.file_name)
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
 class CommentInline(ReadOnlyInline):

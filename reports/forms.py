@@ -105,7 +105,7 @@ class AnnexForm(forms.Form):
         return ReportAnnex.objects.create(
             report=report,
             file=upload,
-            file_name=upload.name,
+            original_name=upload.name,
             content_type=self.content_type,
             size=upload.size,
             uploaded_by=by,

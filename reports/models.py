@@ -5,7 +5,6 @@ State changes are made by the functions of `reports.services` only.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.models import UploadedDocument, random_upload_path
 from missions.models import Mission
 
 
@@ -33,11 +33,6 @@ class MissionReportQuerySet(models.QuerySet):
         return self.due(today).filter(mission__report_due_on__lt=today)
 
 
-def _report_path(instance, filename: str) -> str:
-    # Random names: the original name is kept in the database, never trusted on disk.
-    return f"reports/{secrets.token_urlsafe(16)}"
-
-
 class MissionReport(models.Model):
     """The report of a mission, due two months after the return to France."""
 
@@ -54,6 +49,7 @@ class MissionReport(models.Model):
         EXCELLENT = 4, _("4 — Excellent")
 
     OPEN_STATES = (State.DRAFT, State.REVISION_REQUESTED)
+    UPLOAD_DIR = "reports"
 
     mission = models.OneToOneField(
         Mission, on_delete=models.PROTECT, related_name="report", verbose_name=_("mission")
@@ -65,7 +61,7 @@ class MissionReport(models.Model):
     recommendations = models.TextField(_("recommendations to the partner"), blank=True)
     follow_up = models.TextField(_("follow-up proposed"), blank=True)
     lessons = models.TextField(_("lessons for other collectivities"), blank=True)
-    file = models.FileField(_("report (PDF)"), upload_to=_report_path, blank=True)
+    file = models.FileField(_("report (PDF)"), upload_to=random_upload_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -123,26 +119,17 @@ class MissionReport(models.Model):
         return (self.due_on - (today or timezone.localdate())).days
 
 
-class ReportAnnex(models.Model):
+class ReportAnnex(UploadedDocument):
     """An annex of a report: a PDF or an image."""
 
-    report = models.ForeignKey(MissionReport, on_delete=models.CASCADE, related_name="annexes")
-    file = models.FileField(_("file"), upload_to=_report_path)
-    file_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=40)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded on"), default=timezone.now)
+    UPLOAD_DIR = "reports"
 
-    class Meta:
-        ordering = ["uploaded_at"]
+    report = models.ForeignKey(MissionReport, on_delete=models.CASCADE, related_name="annexes")
+    content_type = models.CharField(_("type"), max_length=40)
+
+    class Meta(UploadedDocument.Meta):
         verbose_name = _("annex")
         verbose_name_plural = _("annexes")
-
-    def __str__(self) -> str:
-        return self.file_name
 
 
 class EmbassyComment(models.Model):

@@ -204,7 +204,7 @@ def report_annex_add(request: HttpRequest, mission_pk: int) -> HttpResponse:
         if refusal := _refusal(request.user, locked):
             return _forbidden(request, refusal)
         annex = form.save(report=locked, by=request.user)
-    messages.success(request, _("The annex %(name)s is added.") % {"name": annex.file_name})
+    messages.success(request, _("The annex %(name)s is added.") % {"name": annex.original_name})
     return redirect(reverse("reports:report_edit", args=[mission_pk]) + "#annexes")
 
 
@@ -218,7 +218,7 @@ def report_annex_delete(request: HttpRequest, mission_pk: int, annex_pk: int) ->
     with transaction.atomic():
         annex.delete()
         transaction.on_commit(partial(annex.file.storage.delete, annex.file.name))
-    messages.success(request, _("The annex %(name)s is removed.") % {"name": annex.file_name})
+    messages.success(request, _("The annex %(name)s is removed.") % {"name": annex.original_name})
     return redirect(reverse("reports:report_edit", args=[mission_pk]) + "#annexes")
 
 
@@ -230,7 +230,7 @@ def report_annex(request: HttpRequest, mission_pk: int, annex_pk: int) -> FileRe
     return FileResponse(
         annex.file.open("rb"),
         as_attachment=True,
-        filename=annex.file_name,
+        filename=annex.original_name,
         content_type=annex.content_type,
     )
 

@@ -151,7 +151,7 @@ def test_the_page_of_a_report_links_its_files_through_the_portal(client, daect):
     annex = ReportAnnex.objects.create(
         report=report,
         file=ContentFile(_pdf(), name="annexe.pdf"),
-        file_name="annexe.pdf",
+        original_name="annexe.pdf",
         content_type="application/pdf",
         size=10,
         uploaded_by=report.mission.experts.get(),
