@@ -7,9 +7,11 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and the S3
 variables (see docker-compose.yml).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,7 +41,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, whose site asks for the second factor (expect/accounts/admin_site.py).
+    "expect.accounts.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,18 +63,36 @@ INSTALLED_APPS = [
     "labellisation",
     "missions",
     "reports",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files (SVG icons among them) carry the policies too.
+    "csp.middleware.CSPMiddleware",
+    "expect.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, saving the session at each request (idle expiry), with a 503 page if it cannot.
+    "expect.accounts.middleware.SlidingSessionMiddleware",
     "expect.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change kept by django-simple-history (expect/core/archive.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # DAECT staff, and whoever enrolled, give their second factor before anything else.
+    "expect.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that cannot be reached gives a 503 page with Retry-After, not a 500.
+    "expect.core.dbdown.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "expect.urls"
@@ -107,7 +128,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 # Kept as a list so that ProConnect (OpenID Connect) can be added beside it.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt, right password or not, on a locked-out account and address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -122,6 +147,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # a working day
+# Idle expiry: each request pushes the end of the session a working day further.
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# account from one address, that pair is locked for AXES_COOLOFF_MINUTES; a password
+# reset through the e-mailed link lifts the lock.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The sign-in forms call the e-mail address "username", as Django's AuthenticationForm does.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "expect.accounts.lockout.username"
+AXES_LOCKOUT_CALLABLE = "expect.accounts.lockout.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind the reverse proxy (BEHIND_PROXY), the client's address is the last one it added.
+AXES_CLIENT_IP_CALLABLE = "expect.accounts.lockout.client_ip"
+
+# Second factor (django-otp): TOTP in an authenticator app, single-use backup codes.
+# Each wrong code doubles the wait before the next try (1 s, 2 s, 4 s…).
+OTP_TOTP_ISSUER = "EXPE-CT"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -192,14 +240,35 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
-CELERY_TASK_IGNORE_RESULT = True
+# Task results are only kept when a result backend is given (the tests wait on them).
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The whole beat schedule, one entry per periodic job (see expect/celery.py).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Finds every due reminder step, records it in the log and sends it (catches up).
+    "reminders-sweep": {
+        "task": "notifications.sweep",
+        "schedule": env.int("REMINDER_SWEEP_EVERY", default=60 * 60),
+    },
+    # Sends again what failed, once its back-off delay has passed.
+    "reminders-retry": {
+        "task": "notifications.deliver",
+        "schedule": env.int("REMINDER_RETRY_EVERY", default=5 * 60),
+    },
+}
+
+# Reminders (expect/notifications): a step missed while the system was down is still
+# sent within the catch-up window; a failing message is tried again with a back-off
+# delay (base × 3^n) and marked failed after the last attempt.
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=30)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_DELAY = env.int("REMINDER_RETRY_DELAY", default=5 * 60)  # seconds
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)  # local time
 
 if REDIS_URL:
     CACHES = {
@@ -222,7 +291,56 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script, style, font and image comes from
+# the portal itself, as files; no inline script, no inline style, no eval. The design
+# system's stylesheet draws some of its icons as data: SVG images. The Django admin
+# passes its data to its scripts in json_script blocks, which are data, not scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    }
+}
+# Permissions-Policy (expect.core.security): the portal uses none of these browser
+# features, so no page, and no frame inside one, may ask for them.
+# (Chromium's names; an unknown name only earns a console warning.) No interest-based
+# advertising either: the visits of a State service are nobody's "topics".
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+]
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -236,6 +354,9 @@ LOGGING = {
         # WeasyPrint reports each rendering step at INFO level.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes announces itself at start-up; `manage.py check --deploy` must print
+        # its verdict alone (its sign-in failures, logged elsewhere, are still reported).
+        "axes.apps": {"level": "WARNING"},
     },
 }
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import Membership, User
+from expect.core.archive import record_bulk_change
 from labellisation.models import Label
 
 from . import emails
@@ -86,6 +87,8 @@ def request_submit(*, need: MissionRequest, by: User) -> MissionRequest:
     if need.embassy_id != getattr(by, "embassy_id", None):
         raise PermissionDenied(_("This need belongs to another embassy."))
     check_embassy_covers(by, need.country)
+    if need.is_archived:
+        raise _refuse(_("This need was discarded: it can no longer be submitted."), "archived")
     need.submitted_at = need.submitted_at or timezone.now()
     _move_request(
         need, by, RState.SUBMITTED, [RState.DRAFT, RState.INFO_REQUESTED], fields=["submitted_at"]
@@ -276,6 +279,9 @@ def proposal_confirm(*, proposal: MissionProposal, by: User) -> Mission:
         need.proposals.exclude(pk=proposal.pk).filter(state__in=[PState.OPEN, PState.ACCEPTED])
     )
     need.proposals.filter(pk__in=[p.pk for p in others]).update(state=PState.CLOSED)
+    for other in others:
+        other.state = PState.CLOSED
+    record_bulk_change(others, reason="closed: another collectivity was chosen")
     _move_request(need, by, RState.MISSION, [RState.MATCHED], str(proposal.collectivity))
     _record(need, by, "mission", "", MState.PLANNED)
     transaction.on_commit(partial(emails.mission_created, mission, others))

@@ -26,6 +26,31 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def build(
+    name: str,
+    to: Iterable[str],
+    context: dict,
+    *,
+    language: str = "fr",
+    cc: Iterable[str] = (),
+) -> EmailMultiAlternatives:
+    """Render the three templates of `name` in `language` into one message, unsent."""
+    with translation.override(language):
+        context = {"SITE_URL": settings.SITE_URL, "DAECT_EMAIL": settings.DAECT_EMAIL, **context}
+        subject = " ".join(_render_plain(f"emails/{name}_subject.txt", context).split())
+        text = _render_plain(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"[EXPE-CT] {subject}",
+        body=text,
+        to=list(to),
+        cc=list(cc),
+        reply_to=[settings.DAECT_EMAIL],
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def send(
     name: str,
     to: Iterable[str],
@@ -38,20 +63,13 @@ def send(
     recipients = [address for address in to if address]
     if not recipients:
         return
+    build(name, recipients, context, language=language, cc=cc).send()
+
+
+def render_subject(name: str, context: dict, *, language: str = "fr") -> str:
+    """The subject line of message `name`, on one line."""
     with translation.override(language):
-        context = {"SITE_URL": settings.SITE_URL, "DAECT_EMAIL": settings.DAECT_EMAIL, **context}
-        subject = " ".join(_render_plain(f"emails/{name}_subject.txt", context).split())
-        text = _render_plain(f"emails/{name}.txt", context)
-        html = render_to_string(f"emails/{name}.html", context)
-    message = EmailMultiAlternatives(
-        subject=f"[EXPE-CT] {subject}",
-        body=text,
-        to=recipients,
-        cc=list(cc),
-        reply_to=[settings.DAECT_EMAIL],
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+        return " ".join(_render_plain(f"emails/{name}_subject.txt", context).split())
 
 
 def _render_plain(template_name: str, context: dict) -> str:
@@ -102,3 +120,22 @@ def membership_confirmed(membership: Membership) -> None:
 
 def membership_refused(membership: Membership) -> None:
     _to_user("membership_refused", membership.user, {"membership": membership})
+
+
+# Accounts: change of e-mail address ----------------------------------------------------
+# Both addresses confirm a change, and both are told once it is made (expect/accounts).
+
+
+def email_change_requested(change, new_url: str, old_url: str) -> None:
+    """One link to the new address (it is really theirs), one to the current one (it is them)."""
+    user = change.user
+    context = {"user": user, "new_email": change.new_email, "old_email": user.email}
+    language = user.preferred_language
+    send("email_change_new", [change.new_email], {**context, "url": new_url}, language=language)
+    send("email_change_old", [user.email], {**context, "url": old_url}, language=language)
+
+
+def email_changed(user: User, old_email: str) -> None:
+    """Both addresses learn that the account now signs in with the new one."""
+    context = {"user": user, "new_email": user.email, "old_email": old_email}
+    send("email_changed", [user.email, old_email], context, language=user.preferred_language)

@@ -1,0 +1,138 @@
+"""The reminder log in the DAECT back office: what was sent to whom and when, what
+failed and why, and a way to send again."""
+
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from expect.core.admin_tools import export_csv, export_xlsx
+
+from . import sweep
+from .models import CalendarFeed, Preference, Reminder
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "step",
+        "target_link",
+        "email",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "due_on", "sent_at"]
+    search_fields = ["email", "subject", "step", "kind"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type"]
+    actions = ["resend", export_csv, export_xlsx]
+    export_fields = [
+        "created_at",
+        "kind",
+        "step",
+        "due_on",
+        "email",
+        "status",
+        "attempts",
+        "sent_at",
+        "subject",
+        "last_error",
+    ]
+    readonly_fields = [
+        "kind",
+        "content_type",
+        "object_id",
+        "target_link",
+        "step",
+        "due_on",
+        "recipient",
+        "email",
+        "cc",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "subject",
+        "created_at",
+        "sent_at",
+        "digest",
+        "resent_count",
+    ]
+    exclude = ["recipient_key"]
+
+    @admin.display(description=gettext_lazy("object"))
+    def target_link(self, reminder: Reminder) -> str:
+        return f"{reminder.content_type.name} #{reminder.object_id}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # the log is read-only; "resend" is an action
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # deleting a row would let the sweep send its step again
+
+    @admin.action(description=gettext_lazy("Send the selected messages again"))
+    def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
+        sendable = queryset.filter(
+            status__in=[Reminder.Status.SENT, Reminder.Status.FAILED, Reminder.Status.PENDING]
+        )
+        outcomes = Counter(sweep.resend(reminder) for reminder in sendable)
+        ignored = queryset.count() - sendable.count()
+        if outcomes[Reminder.Status.SENT]:
+            self.message_user(
+                request,
+                _("%(count)d message(s) sent again.") % {"count": outcomes[Reminder.Status.SENT]},
+                messages.SUCCESS,
+            )
+        retrying = outcomes[Reminder.Status.PENDING] + outcomes[Reminder.Status.FAILED]
+        if retrying:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d message(s) could not be sent now; see the last error. "
+                    "They will be tried again automatically."
+                )
+                % {"count": retrying},
+                messages.WARNING,
+            )
+        if outcomes[Reminder.Status.SKIPPED]:
+            self.message_user(
+                request,
+                _("%(count)d message(s) no longer due (the object has moved on): not sent.")
+                % {"count": outcomes[Reminder.Status.SKIPPED]},
+                messages.INFO,
+            )
+        if ignored:
+            self.message_user(
+                request,
+                _("%(count)d message(s) held for a digest or not due were left alone.")
+                % {"count": ignored},
+                messages.INFO,
+            )
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "mode"]
+    list_filter = ["kind", "mode"]
+    search_fields = ["user__email", "user__last_name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    exclude = ["token"]  # a secret: renewed by its owner, never shown
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

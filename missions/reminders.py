@@ -1,0 +1,191 @@
+"""Reminders of the missions: proposals and requests for information left unanswered.
+
+- a mission proposal the collectivity has not answered after 7 days;
+- more information DAECT asked of the embassy on a need, unanswered after 7 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from expect.accounts.models import Membership, User
+from expect.notifications.emails import absolute_url
+from expect.notifications.rules import (
+    Deadline,
+    Due,
+    Rule,
+    Waiting,
+    catch_up_start,
+    deadline_source,
+    rule,
+    waiting_source,
+)
+
+from .models import Mission, MissionEvent, MissionProposal, MissionRequest
+
+ANSWER_DELAY = timedelta(days=7)
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch(
+        "collectivity__memberships",
+        queryset=Membership.objects.active()
+        .filter(user__role=User.Role.MEMBER, user__is_active=True)
+        .select_related("user"),
+        to_attr="member_memberships",
+    )
+
+
+@rule
+class ProposalAwaited(Rule):
+    kind = "missions.proposal_awaited"
+    label = gettext_lazy("Mission proposal to your collectivity, unanswered after 7 days")
+    template = "proposal_awaited"
+    roles = (User.Role.MEMBER,)
+
+    def due(self, now: datetime) -> Iterable[Due]:
+        start = catch_up_start(timezone.localdate(now))
+        proposals = (
+            self.not_yet_logged(
+                MissionProposal.objects.filter(
+                    state=MissionProposal.State.OPEN,
+                    request__archived_at__isnull=True,
+                    proposed_at__lte=now - ANSWER_DELAY,
+                    proposed_at__date__gte=start - ANSWER_DELAY,
+                ),
+                "d+7",
+            )
+            .select_related("collectivity", "request")
+            .prefetch_related(_members_prefetch())
+        )
+        for proposal in proposals:
+            on = timezone.localdate(proposal.proposed_at + ANSWER_DELAY)
+            users = tuple(m.user for m in proposal.collectivity.member_memberships)
+            yield Due(proposal, "d+7", on, users=users)
+
+    def is_current(self, proposal: MissionProposal, reminder) -> bool:
+        return proposal.state == MissionProposal.State.OPEN
+
+    def context(self, proposal: MissionProposal, reminder) -> dict:
+        return {
+            "proposal": proposal,
+            "need": proposal.request,
+            "deadline": proposal.response_deadline,
+            "url": absolute_url(reverse("missions:proposal_detail", args=[proposal.pk])),
+        }
+
+
+def _info_requests():
+    return MissionEvent.objects.filter(
+        subject="request", to_state=MissionRequest.State.INFO_REQUESTED
+    ).order_by("-at", "-pk")
+
+
+@rule
+class NeedInformationAwaited(Rule):
+    kind = "missions.need_info_awaited"
+    label = gettext_lazy("More information requested on a need, unanswered after 7 days")
+    template = "need_info_awaited"
+    roles = (User.Role.EMBASSY,)
+
+    def due(self, now: datetime) -> Iterable[Due]:
+        start = catch_up_start(timezone.localdate(now))
+        last = _info_requests().filter(request=OuterRef("pk"))
+        needs = list(
+            MissionRequest.objects.filter(
+                state=MissionRequest.State.INFO_REQUESTED, archived_at__isnull=True
+            )
+            .annotate(
+                asked_at=Subquery(last.values("at")[:1]),
+                asked_event=Subquery(last.values("pk")[:1]),
+            )
+            .filter(asked_at__lte=now - ANSWER_DELAY, asked_at__date__gte=start - ANSWER_DELAY)
+            .select_related("embassy")
+            .prefetch_related(
+                Prefetch(
+                    "embassy__agents",
+                    queryset=User.objects.filter(is_active=True),
+                    to_attr="active_agents",
+                )
+            )
+        )
+        logged = self.logged_steps(MissionRequest, (need.pk for need in needs))
+        for need in needs:
+            step = f"info-{need.asked_event}"
+            if (need.pk, step) not in logged:
+                on = timezone.localdate(need.asked_at + ANSWER_DELAY)
+                yield Due(need, step, on, users=tuple(need.embassy.active_agents))
+
+    def is_current(self, need: MissionRequest, reminder) -> bool:
+        last = _info_requests().filter(request=need).first()
+        return (
+            need.state == MissionRequest.State.INFO_REQUESTED
+            and last is not None
+            and f"info-{last.pk}" == reminder.step
+        )
+
+    def context(self, need: MissionRequest, reminder) -> dict:
+        event = MissionEvent.objects.get(pk=reminder.step.removeprefix("info-"))
+        return {
+            "need": need,
+            "question": event.comment,
+            "asked_at": event.at,
+            "url": absolute_url(reverse("missions:request_detail", args=[need.pk])),
+        }
+
+
+@deadline_source
+def proposal_deadlines(user: User, start: date) -> Iterable[Deadline]:
+    """The answers the user's collectivity owes to mission proposals."""
+    membership = user.active_membership if user.is_authenticated else None
+    if membership is None or user.role != User.Role.MEMBER:
+        return []
+    proposals = MissionProposal.objects.filter(
+        collectivity_id=membership.collectivity_id,
+        state=MissionProposal.State.OPEN,
+        response_deadline__gte=start,
+    ).select_related("request", "collectivity")
+    return [
+        Deadline(
+            uid=f"proposal-{proposal.pk}",
+            on=proposal.response_deadline,
+            title=_("Answer the mission proposal: %(need)s") % {"need": proposal.request},
+            description=_("Accept the proposal and name the experts, or decline it."),
+            url=absolute_url(reverse("missions:proposal_detail", args=[proposal.pk])),
+            kind=ProposalAwaited.kind,
+        )
+        for proposal in proposals
+    ]
+
+
+@waiting_source
+def missions_waiting(user: User) -> Iterable[Waiting]:
+    needs = MissionRequest.objects.filter(state=MissionRequest.State.SUBMITTED).count()
+    accepted = MissionProposal.objects.filter(state=MissionProposal.State.ACCEPTED).count()
+    to_plan = Mission.objects.filter(state=Mission.State.PLANNED).count()
+    return [
+        Waiting(
+            _("Needs to qualify"),
+            needs,
+            absolute_url(
+                reverse("admin:missions_missionrequest_changelist") + "?state__exact=submitted"
+            ),
+        ),
+        Waiting(
+            _("Accepted proposals to confirm"),
+            accepted,
+            absolute_url(reverse("missions:proposal_list")),
+        ),
+        Waiting(
+            _("Missions to plan"),
+            to_plan,
+            absolute_url(reverse("admin:missions_mission_changelist") + "?state__exact=planned"),
+        ),
+    ]
