@@ -1,7 +1,10 @@
 import pytest
 from django.core import mail  # noqa: F401  (mail.outbox is reset by pytest-django)
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from expect.accounts import second_factor
 from expect.organisations.taxonomies import seed_taxonomies
 from tests.accounts.factories import MembershipFactory, UserFactory
 
@@ -60,7 +63,31 @@ def client(client, django_capture_on_commit_callbacks):
             with django_capture_on_commit_callbacks(execute=True):
                 return client.post(*args, **kwargs)
 
+        def force_login(self, user, backend=None):
+            """Sign in; for DAECT staff, with the second factor given too, as after the code
+            page (tests/accounts/test_second_factor.py proves nothing opens without it)."""
+            client.force_login(user, backend)
+            if second_factor.is_required(user):
+                verify_second_factor(client, user)
+
     return CommittingClient()
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark the client's session as verified by a confirmed authenticator of `user`."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test authenticator"}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _no_login_lockout(settings):
+    """Tests sign in and fail to sign in many times; the lockout has tests of its own
+    (tests/accounts/test_login_lockout.py), which turn it back on."""
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture

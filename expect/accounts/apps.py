@@ -8,8 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         from .groups import ensure_daect_group
+        from .second_factor import remember_if_required
 
         post_migrate.connect(ensure_daect_group, sender=self)
+        user_logged_in.connect(remember_if_required, dispatch_uid="expect.accounts.otp")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from base64 import b32decode
+
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from expect.organisations.models import Collectivity, Embassy
 
@@ -12,6 +16,10 @@ from .groups import DAECT_GROUP, ensure_daect_group
 from .models import Membership, User
 
 DEMO_PASSWORD = "Demo-EXPE-CT-2026"
+# The demo DAECT account's second factor (printed in the README): this key typed into an
+# authenticator app, or one of these backup codes (seed_demo gives back used ones).
+DEMO_TOTP_SECRET = "DEMODAECTEXPECTTOTPSECRETKEY2345"
+DEMO_BACKUP_CODES = ["demo-daect-1", "demo-daect-2", "demo-daect-3", "demo-daect-4"]
 DEMO_DOMAIN = "demo.expe-ct.fr"
 LYON = "216901231"
 
@@ -80,6 +88,7 @@ def seed(stdout) -> None:
         user.save()
         if role == User.Role.DAECT:
             user.groups.add(Group.objects.get(name=DAECT_GROUP))
+            _demo_second_factor(user)
         if role in (User.Role.MEMBER, User.Role.EXPERT):
             Membership.objects.get_or_create(
                 user=user,
@@ -94,6 +103,20 @@ def seed(stdout) -> None:
         f"Demo accounts: {', '.join(f'{a[0]}@{DEMO_DOMAIN}' for a in ACCOUNTS)} "
         f"(password {DEMO_PASSWORD})."
     )
+
+
+def _demo_second_factor(user: User) -> None:
+    """A known authenticator key and backup codes, so that anyone trying the demo gets in."""
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.get_or_create(
+        user=user, key=key, defaults={"name": "Demo authenticator", "confirmed": True}
+    )
+    static, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Backup codes", defaults={"confirmed": True}
+    )
+    for code in DEMO_BACKUP_CODES:
+        StaticToken.objects.get_or_create(device=static, token=code)
 
 
 def seed_scale(n: int, stdout) -> None:

@@ -202,3 +202,60 @@ class RefuseMembershipForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or (when allowed) a backup code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, submit_label: str, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
+        self.helper = submit_helper(submit_label)
+        # The page's own <form> also carries where to go next.
+        self.helper.form_tag = False
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New e-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you asking."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = submit_helper(_("Send the confirmation links"))
+
+    def clean_new_email(self) -> str:
+        from .services import email_in_use
+
+        email = User.objects.normalize_email(self.cleaned_data["new_email"]).strip().lower()
+        if email == self.user.email.lower():
+            raise ValidationError(
+                _("This is already the address of your account."), code="same_email"
+            )
+        if email_in_use(email, by_other_than=self.user):
+            raise ValidationError(
+                _("Another account already uses this e-mail address."), code="duplicate_email"
+            )
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your current password."), code="wrong_password")
+        return password

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from expect.notifications import emails
 from expect.organisations.models import Collectivity
 
-from .models import Membership, User
+from . import tokens
+from .models import EmailChange, Membership, User
 from .permissions import can_decide_membership
 from .tokens import email_confirmation_token
 
@@ -104,3 +106,87 @@ def invite(user: User, by: User | None = None) -> None:
     path = reverse("accounts:password_reset_confirm", args=[uid, token])
     inviter = by if by is not None and not by.is_daect else None
     emails.account_invitation(user, emails.absolute_url(path), inviter=inviter)
+
+
+# E-mail address changes --------------------------------------------------------------
+
+
+class EmailChangeRefused(Exception):
+    """The change cannot go on; the message says why, for the person."""
+
+
+def email_in_use(email: str, *, by_other_than: User) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=by_other_than.pk).exists()
+
+
+def email_change_url(change: EmailChange, side: str) -> str:
+    token = tokens.make_email_change_token(change, side)
+    return emails.absolute_url(reverse("accounts:email_change_confirm", args=[token]))
+
+
+@transaction.atomic
+def email_change_request(*, user: User, new_email: str) -> EmailChange:
+    """Ask both addresses to confirm a new sign-in address; it replaces any earlier request."""
+    new_email = User.objects.normalize_email(new_email).strip().lower()
+    if new_email == user.email.lower():
+        raise EmailChangeRefused(_("This is already the address of your account."))
+    if email_in_use(new_email, by_other_than=user):
+        raise EmailChangeRefused(_("Another account already uses this e-mail address."))
+    EmailChange.objects.filter(user=user).delete()
+    change = EmailChange.objects.create(user=user, new_email=new_email)
+    urls = {side: email_change_url(change, side) for side in tokens.SIDES}
+    transaction.on_commit(partial(emails.email_change_requested, change, urls["new"], urls["old"]))
+    return change
+
+
+class EmailChangeOutcome:
+    WAITING = "waiting"  # this address confirmed; the other one has not yet
+    APPLIED = "applied"  # both confirmed: the account now uses the new address
+    ADDRESS_TAKEN = "address_taken"  # another account took the address meanwhile: cancelled
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str) -> str:
+    """Record one address's confirmation; once both have confirmed, apply the change."""
+    payload = tokens.read_email_change_token(token)
+    change = None
+    if payload:
+        change = (
+            EmailChange.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=payload["id"])
+            .first()
+        )
+    if change is None or (change.user.email, change.new_email) != (payload["from"], payload["to"]):
+        raise EmailChangeRefused(
+            _(
+                "This link is not valid: it has expired, a newer request replaced it, or the "
+                "change is already done."
+            )
+        )
+    field = f"{payload['side']}_confirmed_at"
+    if getattr(change, field) is not None:
+        raise EmailChangeRefused(_("This address has already confirmed the change."))
+    setattr(change, field, timezone.now())
+    change.save(update_fields=[field])
+    if not change.is_confirmed:
+        return EmailChangeOutcome.WAITING
+    return _apply_email_change(change)
+
+
+def _apply_email_change(change: EmailChange) -> str:
+    user = User.objects.select_for_update().get(pk=change.user_id)
+    old_email = user.email
+    change.delete()
+    if email_in_use(change.new_email, by_other_than=user):
+        return EmailChangeOutcome.ADDRESS_TAKEN
+    user.email = change.new_email
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["email", "email_confirmed_at"])
+    transaction.on_commit(partial(emails.email_changed, user, old_email))
+    return EmailChangeOutcome.APPLIED
+
+
+def email_change_cancel(*, user: User) -> bool:
+    deleted, _rows = EmailChange.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,12 +10,18 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .forms import EmailAuthenticationForm, ProfileForm, RegistrationForm, ResendConfirmationForm
-from .models import User
-from .tokens import email_confirmation_token
+from . import second_factor, services
+from .forms import (
+    EmailAuthenticationForm,
+    EmailChangeForm,
+    ProfileForm,
+    RegistrationForm,
+    ResendConfirmationForm,
+)
+from .models import EmailChange, User
+from .tokens import email_confirmation_token, read_email_change_token
 
 
 def _page(title: str) -> dict:
@@ -105,7 +112,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     membership = getattr(request.user, "membership", None)
-    context = {"form": form, "membership": membership, **_page(_("My profile"))}
+    context = {
+        "form": form,
+        "membership": membership,
+        "email_change": EmailChange.objects.filter(user=request.user).first(),
+        "has_second_factor": second_factor.has_device(request.user),
+        "second_factor_required": second_factor.is_required(request.user),
+        "backup_codes_left": second_factor.remaining_backup_codes(request.user),
+        **_page(_("My profile")),
+    }
     return render(request, "accounts/profile.html", context)
 
 
@@ -128,7 +143,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         user = form.user
         if user.email_confirmed_at is None:
             user.email_confirmed_at = timezone.now()
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        # The link proves the person owns the address: lift a sign-in lockout on it.
+        axes_reset(username=user.email)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -139,3 +157,70 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password is changed."))
         return super().form_valid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Ask for a new sign-in address; both addresses receive a link to confirm it."""
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.email_change_request(
+                user=request.user, new_email=form.cleaned_data["new_email"]
+            )
+        except services.EmailChangeRefused as refusal:
+            form.add_error("new_email", str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "We sent a link to %(new)s and another to %(old)s. Open both: your address "
+                    "changes once both are confirmed."
+                )
+                % {"new": change.new_email, "old": request.user.email},
+            )
+            return redirect("accounts:profile")
+    context = {"form": form, **_page(_("Change my e-mail address"))}
+    return render(request, "accounts/email_change.html", context)
+
+
+@login_required
+@require_POST
+def email_change_cancel(request: HttpRequest) -> HttpResponse:
+    if services.email_change_cancel(user=request.user):
+        messages.success(request, _("Your request to change your e-mail address is cancelled."))
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+    payload = read_email_change_token(token)
+    context = {"payload": payload, **_page(_("Confirm the change of e-mail address"))}
+    if payload is None:
+        context["error"] = _("This link is not valid: it has expired or was altered.")
+        return render(request, "accounts/email_change_confirm.html", context, status=400)
+    if request.method == "GET":
+        return render(request, "accounts/email_change_confirm.html", context)
+    try:
+        outcome = services.email_change_confirm(token=token)
+    except services.EmailChangeRefused as refusal:
+        context["error"] = str(refusal)
+        return render(request, "accounts/email_change_confirm.html", context, status=400)
+    messages.success(request, str(EMAIL_CHANGE_OUTCOMES[outcome]))
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+
+
+EMAIL_CHANGE_OUTCOMES = {
+    services.EmailChangeOutcome.WAITING: gettext_lazy(
+        "Thank you: this address has confirmed. The change is made once the other address "
+        "confirms it too."
+    ),
+    services.EmailChangeOutcome.APPLIED: gettext_lazy(
+        "Both addresses have confirmed: your account now uses the new address to sign in."
+    ),
+    services.EmailChangeOutcome.ADDRESS_TAKEN: gettext_lazy(
+        "Another account has started using this address meanwhile: the change is cancelled."
+    ),
+}

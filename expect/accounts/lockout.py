@@ -1,0 +1,42 @@
+"""django-axes hooks: whose attempts are counted, and the page a locked-out person sees."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .models import User
+
+
+def username(request: HttpRequest, credentials: dict | None) -> str:
+    """The e-mail address as typed, in lower case: "Anne@X.fr" and "anne@x.fr" count together."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    value = (credentials or {}).get(field) or request.POST.get(field, "")
+    return User.objects.normalize_email(str(value)).strip().lower()
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        "title": _("Sign-in temporarily blocked"),
+        "minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(
+        request, "accounts/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address attempts are counted for; behind the proxy, the one the proxy saw.
+
+    Only the last X-Forwarded-For entry is trusted: the ones before it are whatever
+    the client chose to send.
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
