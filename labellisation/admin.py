@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -106,7 +107,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(admin.ModelAdmin):
+class LabelApplicationAdmin(ArchiveAdmin):
     list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
     list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
     list_select_related = ["collectivity", "theme", "committee"]
@@ -232,7 +233,7 @@ class LabelApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommitteeSession)
-class CommitteeSessionAdmin(admin.ModelAdmin):
+class CommitteeSessionAdmin(HistoryAdmin):
     list_display = ["date", "application_deadline", "place", "agenda"]
     filter_horizontal = ["members"]
     date_hierarchy = "date"
@@ -244,7 +245,7 @@ class CommitteeSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(ArchiveAdmin):
     list_display = [
         "collectivity",
         "theme",
@@ -322,7 +323,7 @@ class OpinionForm(forms.ModelForm):
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(HistoryAdmin):
     list_display = [
         "application",
         "requested_from",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
 from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
@@ -43,6 +44,7 @@ class CommitteeSession(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CommitteeSessionQuerySet.as_manager()
+    history = AuditTrail(m2m_fields=[members])
 
     class Meta:
         ordering = ["-date"]
@@ -62,7 +64,7 @@ class CommitteeSession(models.Model):
         return _("Committee of %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
 
 
-class LabelApplicationQuerySet(models.QuerySet):
+class LabelApplicationQuerySet(ArchivableQuerySet):
     def open(self) -> LabelApplicationQuerySet:
         return self.exclude(state__in=LabelApplication.CLOSED_STATES)
 
@@ -76,7 +78,7 @@ class LabelApplicationQuerySet(models.QuerySet):
         return self.filter(collectivity=collectivity)
 
 
-class LabelApplication(models.Model):
+class LabelApplication(Archivable):
     """A collectivity's application (dossier de candidature) for a label on one theme."""
 
     class State(models.TextChoices):
@@ -134,6 +136,7 @@ class LabelApplication(models.Model):
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     objects = LabelApplicationQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-created_at"]
@@ -142,7 +145,9 @@ class LabelApplication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["collectivity", "theme"],
-                condition=~Q(state__in=["granted", "refused", "withdrawn"]),
+                # A draft its owner discarded (archived) no longer holds the theme.
+                condition=~Q(state__in=["granted", "refused", "withdrawn"])
+                & Q(archived_at__isnull=True),
                 name="one_open_application_per_theme",
                 violation_error_message=_(
                     "Your collectivity already has an application in progress on this theme."
@@ -155,7 +160,7 @@ class LabelApplication(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in self.EDITABLE_STATES
+        return self.state in self.EDITABLE_STATES and not self.is_archived
 
 
 class CooperationProject(models.Model):
@@ -261,7 +266,7 @@ def _verification_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-class LabelQuerySet(models.QuerySet):
+class LabelQuerySet(ArchivableQuerySet):
     def current(self) -> LabelQuerySet:
         return self.filter(state__in=Label.CURRENT_STATES)
 
@@ -275,10 +280,13 @@ class LabelQuerySet(models.QuerySet):
         )
 
     def valid_on(self, day: date) -> LabelQuerySet:
-        return self.filter(state=Label.State.ACTIVE, granted_on__lte=day, valid_until__gte=day)
+        """Labels in force that day; an archived label is out of the portal's lists."""
+        return self.unarchived().filter(
+            state=Label.State.ACTIVE, granted_on__lte=day, valid_until__gte=day
+        )
 
 
-class Label(models.Model):
+class Label(Archivable):
     """The EXPE-CT label of a collectivity on a theme, valid three years to the day."""
 
     class State(models.TextChoices):
@@ -317,6 +325,7 @@ class Label(models.Model):
     state_reason = models.TextField(_("reason"), blank=True)
 
     objects = LabelQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-granted_on"]
@@ -396,6 +405,8 @@ class Opinion(models.Model):
     text = models.TextField(_("opinion"), blank=True)
     given_at = models.DateTimeField(_("given on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["requested_at"]

@@ -15,6 +15,9 @@ urlpatterns = [
         "candidatures/<int:pk>/redeposer/", views.application_resubmit, name="application_resubmit"
     ),
     path("candidatures/<int:pk>/retirer/", views.application_withdraw, name="application_withdraw"),
+    path(
+        "candidatures/<int:pk>/abandonner/", views.application_discard, name="application_discard"
+    ),
     path("candidatures/<int:pk>/messages/", views.application_message, name="application_message"),
     path(
         "candidatures/<int:pk>/documents/<int:attachment_pk>/",

@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -109,7 +110,7 @@ class ProposalInline(ReadOnlyInline):
 
 
 @admin.register(MissionRequest)
-class MissionRequestAdmin(admin.ModelAdmin):
+class MissionRequestAdmin(ArchiveAdmin):
     list_display = [
         "partner_name",
         "country",
@@ -216,7 +217,7 @@ class MissionRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(MissionProposal)
-class MissionProposalAdmin(admin.ModelAdmin):
+class MissionProposalAdmin(HistoryAdmin):
     list_display = [
         "request",
         "collectivity",
@@ -306,7 +307,7 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(ArchiveAdmin):
     form = MissionForm
     list_display = [
         "collectivity",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
 from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Embassy, Language, Theme
 
@@ -26,7 +27,7 @@ def report_due_date(return_date: date) -> date:
     return return_date + REPORT_DELAY
 
 
-class MissionRequestQuerySet(models.QuerySet):
+class MissionRequestQuerySet(ArchivableQuerySet):
     def visible_to(self, user) -> MissionRequestQuerySet:
         """DAECT sees every need; an embassy agent, those of their embassy's countries."""
         if user.is_daect:
@@ -36,7 +37,7 @@ class MissionRequestQuerySet(models.QuerySet):
         return self.none()
 
 
-class MissionRequest(models.Model):
+class MissionRequest(Archivable):
     """A need (besoin) of a foreign local authority, relayed by a French embassy."""
 
     class State(models.TextChoices):
@@ -103,6 +104,7 @@ class MissionRequest(models.Model):
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
 
     objects = MissionRequestQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-created_at"]
@@ -126,7 +128,7 @@ class MissionRequest(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in self.EDITABLE_STATES
+        return self.state in self.EDITABLE_STATES and not self.is_archived
 
 
 class RequestAttachment(UploadedDocument):
@@ -192,6 +194,8 @@ class MissionProposal(models.Model):
         verbose_name=_("experts named"),
     )
 
+    history = AuditTrail(m2m_fields=[experts])
+
     class Meta:
         ordering = ["-proposed_at"]
         verbose_name = _("mission proposal")
@@ -216,7 +220,7 @@ class MissionProposal(models.Model):
         return (today or timezone.localdate()) > self.response_deadline
 
 
-class MissionQuerySet(models.QuerySet):
+class MissionQuerySet(ArchivableQuerySet):
     def current(self) -> MissionQuerySet:
         return self.exclude(state__in=[Mission.State.CLOSED, Mission.State.CANCELLED])
 
@@ -236,7 +240,7 @@ class MissionQuerySet(models.QuerySet):
         return self.filter(on_team).distinct()
 
 
-class Mission(models.Model):
+class Mission(Archivable):
     """A short expertise mission abroad, financed by the Ministry."""
 
     class State(models.TextChoices):
@@ -278,6 +282,7 @@ class Mission(models.Model):
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
 
     objects = MissionQuerySet.as_manager()
+    history = AuditTrail(m2m_fields=[experts])
 
     class Meta:
         ordering = ["-departure_date", "-created_at"]
@@ -334,6 +339,8 @@ class BudgetLine(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     label = models.CharField(_("description"), max_length=200)
     amount = models.DecimalField(_("amount (€)"), max_digits=9, decimal_places=2)
+
+    history = AuditTrail()
 
     class Meta:
         ordering = ["category", "pk"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("besoins/<int:pk>/", needs.request_detail, name="request_detail"),
     path("besoins/<int:pk>/modifier/", needs.request_edit, name="request_edit"),
     path("besoins/<int:pk>/deposer/", needs.request_submit, name="request_submit"),
+    path("besoins/<int:pk>/abandonner/", needs.request_discard, name="request_discard"),
     path(
         "besoins/<int:pk>/documents/",
         needs.request_attachment_add,

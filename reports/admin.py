@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.admin_history import ArchiveAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -97,7 +98,7 @@ def _unpublish(report: MissionReport, request: HttpRequest, reason: str):
 
 
 @admin.register(MissionReport)
-class MissionReportAdmin(admin.ModelAdmin):
+class MissionReportAdmin(ArchiveAdmin):
     list_display = [
         "collectivity",
         "country",

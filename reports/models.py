@@ -13,13 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
 from expect.core.models import UploadedDocument, random_upload_path
 from missions.models import Mission
 
 
-class MissionReportQuerySet(models.QuerySet):
+class MissionReportQuerySet(ArchivableQuerySet):
     def published(self) -> MissionReportQuerySet:
-        return self.filter(is_published=True, state=MissionReport.State.ACCEPTED)
+        """In the public library; an archived report leaves it."""
+        return self.unarchived().filter(is_published=True, state=MissionReport.State.ACCEPTED)
 
     def visible_to(self, user) -> MissionReportQuerySet:
         """DAECT: all; embassy: its countries; members and experts: their collectivity's."""
@@ -33,7 +35,7 @@ class MissionReportQuerySet(models.QuerySet):
         return self.due(today).filter(mission__report_due_on__lt=today)
 
 
-class MissionReport(models.Model):
+class MissionReport(Archivable):
     """The report of a mission, due two months after the return to France."""
 
     class State(models.TextChoices):
@@ -85,6 +87,7 @@ class MissionReport(models.Model):
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
     objects = MissionReportQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
@@ -110,7 +113,7 @@ class MissionReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in self.OPEN_STATES
+        return self.state in self.OPEN_STATES and not self.is_archived
 
     def days_left(self, today: date | None = None) -> int | None:
         """Days until the due date (negative when late)."""

@@ -63,7 +63,9 @@ def _lock(report: MissionReport) -> MissionReport:
 
 
 def _set_mission_state(mission: Mission, to: str) -> None:
-    Mission.objects.filter(pk=mission.pk).update(state=to)
+    # A save, not an UPDATE, so that the mission's history keeps the change.
+    mission.state = to
+    mission.save(update_fields=["state"])
 
 
 @transaction.atomic

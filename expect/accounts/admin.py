@@ -3,10 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.admin_history import HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
-from . import services
+from . import second_factor, services
 from .models import Membership, User
+from .views_gdpr import anonymise_accounts, export_personal_data
 
 
 class MembershipInline(admin.StackedInline):
@@ -25,7 +27,7 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     ordering = ["last_name", "first_name"]
     list_display = [
@@ -43,7 +45,14 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name", "membership__collectivity__name"]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
-    actions = ["send_invitation", export_csv, export_xlsx]
+    actions = [
+        "send_invitation",
+        "reset_second_factor",
+        export_personal_data,
+        anonymise_accounts,
+        export_csv,
+        export_xlsx,
+    ]
     export_fields = [
         "email",
         "first_name",
@@ -86,15 +95,35 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a person would cascade into mission teams: a departed person's
+        # account is anonymised instead (the "Anonymise" action).
+        return False
+
     @admin.action(description=_("Send an invitation to choose a password"))
     def send_invitation(self, request, queryset):
         for user in queryset.filter(is_active=True):
             services.invite(user)
         messages.success(request, _("Invitations sent."))
 
+    @admin.action(description=_("Reset the second factor (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """Whoever lost their phone and backup codes sets up an app again at next sign-in."""
+        users = list(queryset)
+        for user in users:
+            second_factor.reset_devices(user)
+        messages.success(
+            request,
+            _(
+                "Second factor reset for %(count)s account(s): they will set up an "
+                "authenticator app at their next sign-in."
+            )
+            % {"count": len(users)},
+        )
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["user", "collectivity", "state", "is_referent", "requested_at", "decided_at"]
     list_filter = ["state", "is_referent", "collectivity__kind"]
     list_select_related = ["user", "collectivity"]

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.archive import AuditTrail
 from expect.organisations.models import Collectivity, Embassy
 
 
@@ -77,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined on"), default=timezone.now)
 
     objects = UserManager()
+    # The password hash is never copied; signing in (last_login alone) adds no row.
+    history = AuditTrail(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -186,6 +189,7 @@ class Membership(models.Model):
     reason = models.TextField(_("reason"), blank=True)
 
     objects = MembershipQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         ordering = ["-requested_at"]
@@ -201,3 +205,33 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.collectivity}"
+
+
+class EmailChange(models.Model):
+    """A person's request to sign in with another e-mail address.
+
+    Applied only once both the new address and the current one have confirmed it, each
+    through its own link; a newer request replaces it, and it is deleted once applied.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_change",
+        verbose_name=_("user"),
+    )
+    new_email = models.EmailField(_("new e-mail address"))
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    new_confirmed_at = models.DateTimeField(_("confirmed by the new address on"), null=True)
+    old_confirmed_at = models.DateTimeField(_("confirmed by the current address on"), null=True)
+
+    class Meta:
+        verbose_name = _("e-mail address change")
+        verbose_name_plural = _("e-mail address changes")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.new_email}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.new_confirmed_at is not None and self.old_confirmed_at is not None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import otp_views, views, views_gdpr
 
 app_name = "accounts"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
     path("confirmer/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
     path("profil/", views.profile, name="profile"),
+    path("profil/adresse/", views.email_change, name="email_change"),
+    path("profil/adresse/annuler/", views.email_change_cancel, name="email_change_cancel"),
+    path("adresse/confirmer/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
+    path("double-authentification/", otp_views.verify, name="otp_verify"),
+    path("double-authentification/activer/", otp_views.enrol, name="otp_enrol"),
+    path("double-authentification/codes/", otp_views.backup_codes, name="otp_backup_codes"),
+    path("double-authentification/desactiver/", otp_views.disable, name="otp_disable"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -32,4 +39,5 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("profil/mes-donnees/", views_gdpr.personal_data_export, name="personal_data_export"),
 ]

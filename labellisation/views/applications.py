@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from expect.core.archive import discard_draft
+
 from .. import permissions, services
 from ..forms import (
     AttachmentForm,
@@ -73,8 +75,13 @@ def _own_collectivity(request: HttpRequest):
 def application_list(request: HttpRequest) -> HttpResponse:
     collectivity = _own_collectivity(request)
     context = {
-        "applications": collectivity.label_applications.select_related("theme", "committee"),
-        "labels": Label.objects.filter(collectivity=collectivity).select_related("theme"),
+        # Archived dossiers and labels (a discarded draft among them) stay in the admin only.
+        "applications": collectivity.label_applications.unarchived().select_related(
+            "theme", "committee"
+        ),
+        "labels": Label.objects.unarchived()
+        .filter(collectivity=collectivity)
+        .select_related("theme"),
         "title": _("Label applications"),
         "breadcrumb_data": {"current": _("Label applications")},
     }
@@ -241,6 +248,21 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         _("Your application is withdrawn."),
         comment=comment,
     )
+
+
+@login_required
+@require_POST
+def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant throws a draft away: it is archived, never deleted."""
+    application = _visible(request, pk)
+    try:
+        discard_draft(application, by=request.user, allowed=permissions.can_edit)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("labellisation:application_detail", pk)
+    messages.success(request, _("The draft is discarded."))
+    return redirect("labellisation:application_list")
 
 
 @login_required

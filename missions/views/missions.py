@@ -99,7 +99,9 @@ def _report_countdown(mission: Mission) -> int | None:
 @login_required
 @require_GET
 def mission_list(request: HttpRequest) -> HttpResponse:
-    missions = visible_missions(request.user).select_related("collectivity", "request__theme")
+    missions = (
+        visible_missions(request.user).unarchived().select_related("collectivity", "request__theme")
+    )
     page = Paginator(missions, PAGE_SIZE).get_page(request.GET.get("page"))
     page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=2))
     context = {"missions": page.object_list, "page_obj": page, **_crumbs(_("Missions"))}

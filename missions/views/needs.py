@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.accounts.models import User
+from expect.core.archive import discard_draft
 
 from .. import services
 from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problems
@@ -82,7 +83,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_embassy_agent or user.is_daect):
         raise Http404
-    needs = MissionRequest.objects.visible_to(user).select_related("theme", "embassy")
+    needs = MissionRequest.objects.visible_to(user).unarchived().select_related("theme", "embassy")
     filterset = NeedFilter(request.GET or None, queryset=needs)
     context = {
         "filter": filterset,
@@ -186,6 +187,9 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     need = _visible(request, pk)
+    if need.is_archived:
+        messages.error(request, _("This draft was discarded."))
+        return redirect("missions:request_detail", pk)
     problems = need_problems(need, request.user) if can_change(request.user, need) else []
     if problems:
         messages.error(request, _("Correct the need before you submit it."))
@@ -198,6 +202,21 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The need is submitted. DAECT was told by e-mail."))
     return redirect("missions:request_detail", pk)
+
+
+@login_required
+@require_POST
+def request_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """The embassy throws a draft need away: it is archived, never deleted."""
+    need = _visible(request, pk)
+    try:
+        discard_draft(need, by=request.user, allowed=can_change)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("missions:request_detail", pk)
+    messages.success(request, _("The draft is discarded."))
+    return redirect("missions:request_list")
 
 
 @login_required
