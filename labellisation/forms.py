@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from expect.core.uploads import safe_filename, validate_pdf
+from expect.core.uploads import document_name, validate_pdf
 from expect.organisations.models import Language, Theme
 
 from .models import (
@@ -84,6 +84,9 @@ ProjectFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
     max_num=20,
+    # Never build more forms than that, whatever TOTAL_FORMS a request claims (Django's
+    # default builds up to 1,000 more).
+    absolute_max=20,
     validate_max=True,
 )
 ExpertFormSet = forms.inlineformset_factory(
@@ -93,6 +96,7 @@ ExpertFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
     max_num=20,
+    absolute_max=20,
     validate_max=True,
 )
 
@@ -108,7 +112,7 @@ class AttachmentForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         validate_pdf(upload)
-        upload.name = safe_filename(upload.name)
+        upload.name = document_name(upload.name, "application/pdf")
         return upload
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from expect.core.uploads import safe_filename, validate_pdf
+from expect.core.uploads import document_name, validate_pdf
 from expect.organisations.models import Language, Theme
 
 from . import services
@@ -129,7 +129,7 @@ class NeedAttachmentForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         validate_pdf(upload)
-        upload.name = safe_filename(upload.name)
+        upload.name = document_name(upload.name, "application/pdf")
         return upload
 
     def save(self, *, need: MissionRequest, by) -> RequestAttachment:

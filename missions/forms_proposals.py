@@ -110,6 +110,8 @@ NewExpertFormSet = forms.formset_factory(
     formset=BaseNewExpertFormSet,
     extra=1,
     max_num=MAX_NEW_EXPERTS,
+    # Never build more forms than that, whatever TOTAL_FORMS a request claims.
+    absolute_max=MAX_NEW_EXPERTS,
     validate_max=True,
 )
 

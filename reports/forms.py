@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from expect.accounts.models import User
-from expect.core.uploads import safe_filename, validate_annex, validate_pdf
+from expect.core.uploads import document_name, validate_annex, validate_pdf
 
 from .models import MissionReport, ReportAnnex
 
@@ -60,7 +60,7 @@ class ReportForm(forms.ModelForm):
         if "file" not in self.changed_data or not upload:
             return upload
         validate_pdf(upload)
-        upload.name = safe_filename(upload.name)
+        upload.name = document_name(upload.name, "application/pdf")
         return upload
 
     @property
@@ -96,8 +96,7 @@ class AnnexForm(forms.Form):
         upload = self.cleaned_data["file"]
         # The type stored is what the content is, never what the browser says.
         self.content_type = validate_annex(upload)
-        default = "annexe.pdf" if self.content_type == "application/pdf" else "annexe"
-        upload.name = safe_filename(upload.name, default=default)
+        upload.name = document_name(upload.name, self.content_type)
         return upload
 
     def save(self, *, report: MissionReport, by: User) -> ReportAnnex:

@@ -257,7 +257,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _with_one_more_block(data: QueryDict) -> QueryDict:
     data, key = data.copy(), f"{NEW_EXPERTS_PREFIX}-TOTAL_FORMS"
-    total = int(data[key]) if data.get(key, "").isdigit() else 0
+    total = int(data[key]) if data.get(key, "").isdecimal() else 0
     data[key] = str(min(total + 1, MAX_NEW_EXPERTS))
     return data
 
