@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install browser lint format messages worker clean
+.PHONY: run test install browser lint format messages worker clean loadtest
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,9 @@ messages: install
 
 clean:
 	rm -rf var/
+
+# Load and fault test (issue #7): 50 users for 60 s on gunicorn and a throwaway
+# PostgreSQL cluster, then again with PostgreSQL restarted mid-run; about four minutes.
+# Figures in docs/load-test.md. Not part of `make test`.
+loadtest: install
+	$(BIN)/python loadtest/run.py
