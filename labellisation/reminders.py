@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url
 from expect.notifications.rules import (
+    AnswerAwaited,
     Deadline,
     Due,
     Rule,
@@ -192,58 +193,33 @@ class CommitteeDeadline(Rule):
         }
 
 
-def _info_requests():
-    return ApplicationEvent.objects.filter(
-        kind=ApplicationEvent.Kind.TRANSITION, to_state=State.INFO_REQUESTED
-    ).order_by("-at", "-pk")
-
-
-def _last_info_request():
-    return _info_requests().filter(application=OuterRef("pk"))
-
-
 @rule
-class InformationAwaited(Rule):
+class InformationAwaited(AnswerAwaited):
     kind = "labellisation.info_awaited"
     label = gettext_lazy("More information requested on an application, unanswered after 7 days")
     template = "info_awaited"
     roles = (User.Role.MEMBER,)
+    event_field = "application"
+    context_name = "application"
 
-    def due(self, now: datetime) -> Iterable[Due]:
-        start = catch_up_start(timezone.localdate(now))
-        applications = list(
-            LabelApplication.objects.filter(state=State.INFO_REQUESTED, archived_at__isnull=True)
-            .annotate(
-                asked_at=Subquery(_last_info_request().values("at")[:1]),
-                asked_event=Subquery(_last_info_request().values("pk")[:1]),
-            )
-            .filter(asked_at__lte=now - ANSWER_DELAY, asked_at__date__gte=start - ANSWER_DELAY)
-            .select_related("collectivity", "theme")
-            .prefetch_related(_members_prefetch("collectivity__"))
-        )
-        logged = self.logged_steps(LabelApplication, (a.pk for a in applications))
-        for application in applications:
-            step = f"info-{application.asked_event}"
-            if (application.pk, step) not in logged:
-                on = timezone.localdate(application.asked_at + ANSWER_DELAY)
-                yield Due(application, step, on, users=_members(application.collectivity))
+    def awaiting(self):
+        return LabelApplication.objects.filter(state=State.INFO_REQUESTED, archived_at__isnull=True)
 
-    def is_current(self, application: LabelApplication, reminder) -> bool:
-        last = _info_requests().filter(application=application).first()
-        return (
-            application.state == State.INFO_REQUESTED
-            and last is not None
-            and f"info-{last.pk}" == reminder.step
+    def requests(self):
+        return ApplicationEvent.objects.filter(
+            kind=ApplicationEvent.Kind.TRANSITION, to_state=State.INFO_REQUESTED
+        ).order_by("-at", "-pk")
+
+    def with_recipients(self, applications):
+        return applications.select_related("collectivity", "theme").prefetch_related(
+            _members_prefetch("collectivity__")
         )
 
-    def context(self, application: LabelApplication, reminder) -> dict:
-        event = ApplicationEvent.objects.get(pk=reminder.step.removeprefix("info-"))
-        return {
-            "application": application,
-            "question": event.comment,
-            "asked_at": event.at,
-            "url": absolute_url(reverse("labellisation:application_detail", args=[application.pk])),
-        }
+    def recipients(self, application: LabelApplication) -> tuple[User, ...]:
+        return _members(application.collectivity)
+
+    def url(self, application: LabelApplication) -> str:
+        return absolute_url(reverse("labellisation:application_detail", args=[application.pk]))
 
 
 @rule

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url
 from expect.notifications.rules import (
+    AnswerAwaited,
     Deadline,
     Due,
     Rule,
@@ -82,63 +83,36 @@ class ProposalAwaited(Rule):
         }
 
 
-def _info_requests():
-    return MissionEvent.objects.filter(
-        subject="request", to_state=MissionRequest.State.INFO_REQUESTED
-    ).order_by("-at", "-pk")
-
-
 @rule
-class NeedInformationAwaited(Rule):
+class NeedInformationAwaited(AnswerAwaited):
     kind = "missions.need_info_awaited"
     label = gettext_lazy("More information requested on a need, unanswered after 7 days")
     template = "need_info_awaited"
     roles = (User.Role.EMBASSY,)
+    event_field = "request"
+    context_name = "need"
 
-    def due(self, now: datetime) -> Iterable[Due]:
-        start = catch_up_start(timezone.localdate(now))
-        last = _info_requests().filter(request=OuterRef("pk"))
-        needs = list(
-            MissionRequest.objects.filter(
-                state=MissionRequest.State.INFO_REQUESTED, archived_at__isnull=True
-            )
-            .annotate(
-                asked_at=Subquery(last.values("at")[:1]),
-                asked_event=Subquery(last.values("pk")[:1]),
-            )
-            .filter(asked_at__lte=now - ANSWER_DELAY, asked_at__date__gte=start - ANSWER_DELAY)
-            .select_related("embassy")
-            .prefetch_related(
-                Prefetch(
-                    "embassy__agents",
-                    queryset=User.objects.filter(is_active=True),
-                    to_attr="active_agents",
-                )
-            )
-        )
-        logged = self.logged_steps(MissionRequest, (need.pk for need in needs))
-        for need in needs:
-            step = f"info-{need.asked_event}"
-            if (need.pk, step) not in logged:
-                on = timezone.localdate(need.asked_at + ANSWER_DELAY)
-                yield Due(need, step, on, users=tuple(need.embassy.active_agents))
-
-    def is_current(self, need: MissionRequest, reminder) -> bool:
-        last = _info_requests().filter(request=need).first()
-        return (
-            need.state == MissionRequest.State.INFO_REQUESTED
-            and last is not None
-            and f"info-{last.pk}" == reminder.step
+    def awaiting(self):
+        return MissionRequest.objects.filter(
+            state=MissionRequest.State.INFO_REQUESTED, archived_at__isnull=True
         )
 
-    def context(self, need: MissionRequest, reminder) -> dict:
-        event = MissionEvent.objects.get(pk=reminder.step.removeprefix("info-"))
-        return {
-            "need": need,
-            "question": event.comment,
-            "asked_at": event.at,
-            "url": absolute_url(reverse("missions:request_detail", args=[need.pk])),
-        }
+    def requests(self):
+        return MissionEvent.objects.filter(
+            subject="request", to_state=MissionRequest.State.INFO_REQUESTED
+        ).order_by("-at", "-pk")
+
+    def with_recipients(self, needs):
+        agents = User.objects.filter(is_active=True)
+        return needs.select_related("embassy").prefetch_related(
+            Prefetch("embassy__agents", queryset=agents, to_attr="active_agents")
+        )
+
+    def recipients(self, need: MissionRequest) -> tuple[User, ...]:
+        return tuple(need.embassy.active_agents)
+
+    def url(self, need: MissionRequest) -> str:
+        return absolute_url(reverse("missions:request_detail", args=[need.pk]))
 
 
 @deadline_source

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -103,6 +103,70 @@ class Rule:
             kind=self.kind, content_type=content_type, object_id__in=list(ids)
         ).values_list("object_id", "step")
         return set(rows)
+
+
+class AnswerAwaited(Rule):
+    """An object waits for the answer to a request for information, recorded as a history
+    event: reminded `delay` after the latest request, once per request (the step names it).
+    """
+
+    delay: ClassVar[timedelta] = timedelta(days=7)
+    event_field: ClassVar[str]  # the event's foreign key to the object
+    context_name: ClassVar[str]  # the object's name in the e-mail templates
+
+    def awaiting(self) -> models.QuerySet:
+        """The objects waiting for an answer."""
+        raise NotImplementedError
+
+    def requests(self) -> models.QuerySet:
+        """The events that ask for information, newest first."""
+        raise NotImplementedError
+
+    def with_recipients(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+    def recipients(self, obj: models.Model) -> tuple[User, ...]:
+        raise NotImplementedError
+
+    def url(self, obj: models.Model) -> str:
+        raise NotImplementedError
+
+    def due(self, now: datetime) -> Iterable[Due]:
+        start = catch_up_start(timezone.localdate(now))
+        last = self.requests().filter(**{self.event_field: OuterRef("pk")})
+        waiting = list(
+            self.with_recipients(
+                self.awaiting()
+                .annotate(
+                    asked_at=Subquery(last.values("at")[:1]),
+                    asked_event=Subquery(last.values("pk")[:1]),
+                )
+                .filter(asked_at__lte=now - self.delay, asked_at__date__gte=start - self.delay)
+            )
+        )
+        logged = self.logged_steps(self.awaiting().model, (obj.pk for obj in waiting))
+        for obj in waiting:
+            step = f"info-{obj.asked_event}"
+            if (obj.pk, step) not in logged:
+                on = timezone.localdate(obj.asked_at + self.delay)
+                yield Due(obj, step, on, users=self.recipients(obj))
+
+    def is_current(self, obj: models.Model, reminder: Reminder) -> bool:
+        last = self.requests().filter(**{self.event_field: obj}).first()
+        return (
+            last is not None
+            and f"info-{last.pk}" == reminder.step
+            and self.awaiting().filter(pk=obj.pk).exists()
+        )
+
+    def context(self, obj: models.Model, reminder: Reminder) -> dict:
+        event = self.requests().get(pk=reminder.step.removeprefix("info-"))
+        return {
+            self.context_name: obj,
+            "question": event.comment,
+            "asked_at": event.at,
+            "url": self.url(obj),
+        }
 
 
 def catch_up_start(today: date) -> date:
