@@ -8,6 +8,7 @@ turn it on from their profile, and are then asked for it too.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import segno
@@ -19,6 +20,8 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from expect.notifications import emails
 
 if TYPE_CHECKING:
     from .models import User
@@ -95,6 +98,7 @@ def confirm_enrolment(request: HttpRequest, device: TOTPDevice, code: str) -> li
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = new_backup_codes(device.user)
+            transaction.on_commit(partial(emails.second_factor_enrolled, device.user))
     if device is None:
         raise CodeRefused(_wrong_code_message(pending_totp(request.user)))
     otp_login(request, device)

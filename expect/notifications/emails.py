@@ -139,3 +139,11 @@ def email_changed(user: User, old_email: str) -> None:
     """Both addresses learn that the account now signs in with the new one."""
     context = {"user": user, "new_email": user.email, "old_email": old_email}
     send("email_changed", [user.email, old_email], context, language=user.preferred_language)
+
+
+# Accounts: second factor ----------------------------------------------------------------
+# Whoever knew the password could set up an authenticator: the owner hears of it at once.
+
+
+def second_factor_enrolled(user: User) -> None:
+    _to_user("second_factor_enrolled", user, {})

@@ -166,7 +166,21 @@ def test_a_daect_agent_without_device_sets_up_an_app_then_gets_ten_backup_codes(
     assert client.get(reverse("accounts:otp_backup_codes")).status_code == 302
 
 
-def test_a_wrong_first_code_enrols_nothing(client):
+def test_the_owner_is_told_by_e_mail_when_a_second_factor_is_set_up(client, mailoutbox):
+    """Whoever knew the password could set one up: the owner hears of it at once."""
+    agent = UserFactory(role="daect", is_staff=True)
+    sign_in_with_password(client, agent)
+    client.get(reverse("accounts:otp_enrol"))
+    device = TOTPDevice.objects.get(user=agent, confirmed=False)
+
+    client.post(reverse("accounts:otp_enrol"), {"code": code_of(device)})
+
+    [message] = [m for m in mailoutbox if "double authentification" in m.subject.lower()]
+    assert message.to == [agent.email]
+    assert "changez-le" in message.body
+
+
+def test_a_wrong_first_code_enrols_nothing(client, mailoutbox):
     agent = UserFactory(role="daect", is_staff=True)
     sign_in_with_password(client, agent)
     client.get(reverse("accounts:otp_enrol"))
@@ -178,6 +192,7 @@ def test_a_wrong_first_code_enrols_nothing(client):
     assert not second_factor.has_device(agent)
     assert not StaticDevice.objects.filter(user=agent).exists()
     assert client.get("/admin/").status_code == 302
+    assert mailoutbox == []
 
 
 def test_an_agent_with_a_device_cannot_enrol_another_before_giving_a_code(client, agent):
