@@ -27,3 +27,13 @@ def test_scale_generates_collectivities_with_a_referent_each():
     call_command("seed_demo", scale=30, verbosity=0)
     assert Membership.objects.filter(user__email__startswith="scale-").count() == 30
     assert Collectivity.objects.count() >= 30
+
+
+def test_scale_fills_the_library_with_published_reports_of_closed_missions():
+    from missions.models import Mission
+    from reports.models import MissionReport
+
+    call_command("seed_demo", scale=200, verbosity=0)
+    published = MissionReport.objects.published()
+    assert published.exists()
+    assert not published.exclude(mission__state=Mission.State.CLOSED).exists()
