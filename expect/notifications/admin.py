@@ -6,6 +6,8 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,7 +70,14 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("object"))
     def target_link(self, reminder: Reminder) -> str:
-        return f"{reminder.content_type.name} #{reminder.object_id}"
+        """A link to the object's page in the back office, when it has one."""
+        label = f"{reminder.content_type.name} #{reminder.object_id}"
+        model = reminder.content_type.model_class()
+        if model is None or not self.admin_site.is_registered(model):
+            return label
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[reminder.object_id])
+        return format_html('<a href="{}">{}</a>', url, label)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -92,8 +92,10 @@ def test_daect_sees_failed_messages_in_the_admin_and_sends_them_again(client, da
 
     client.force_login(daect)
     changelist = reverse("admin:notifications_reminder_changelist")
-    page = client.get(changelist, {"status__exact": "failed"})
-    assert reminder.email in page.content.decode()
+    page = client.get(changelist, {"status__exact": "failed"}).content.decode()
+    assert reminder.email in page
+    mission_page = reverse("admin:missions_mission_change", args=[reminder.object_id])
+    assert f'href="{mission_page}"' in page
 
     response = client.post(
         changelist, {"action": "resend", "_selected_action": [reminder.pk]}, follow=True
