@@ -15,13 +15,27 @@ from expect.core.admin_tools import export_csv, export_xlsx
 
 from . import sweep
 from .models import CalendarFeed, Preference, Reminder
+from .rules import all_rules, get_rule
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of reminder by what they are for, not by their code."""
+
+    title = gettext_lazy("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [(rule.kind, rule.label) for rule in all_rules()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
-        "kind",
+        "kind_label",
         "step",
         "target_link",
         "email",
@@ -29,7 +43,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "kind", "due_on", "sent_at"]
+    list_filter = ["status", KindFilter, "due_on", "sent_at"]
     search_fields = ["email", "subject", "step", "kind"]
     date_hierarchy = "created_at"
     list_select_related = ["content_type"]
@@ -67,6 +81,11 @@ class ReminderAdmin(admin.ModelAdmin):
         "resent_count",
     ]
     exclude = ["recipient_key"]
+
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
+    def kind_label(self, reminder: Reminder) -> str:
+        rule = get_rule(reminder.kind)
+        return str(rule.label) if rule else reminder.kind
 
     @admin.display(description=gettext_lazy("object"))
     def target_link(self, reminder: Reminder) -> str:

@@ -96,6 +96,7 @@ def test_daect_sees_failed_messages_in_the_admin_and_sends_them_again(client, da
     assert reminder.email in page
     mission_page = reverse("admin:missions_mission_change", args=[reminder.object_id])
     assert f'href="{mission_page}"' in page
+    assert "Rapport de mission attendu" in page  # the kind in words, not its code
 
     response = client.post(
         changelist, {"action": "resend", "_selected_action": [reminder.pk]}, follow=True
