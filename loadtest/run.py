@@ -513,9 +513,9 @@ def write_report(test: LoadTest, normal: Run, fault: Run, timeline: dict) -> boo
         f"{os.cpu_count()} CPU cores, {platform.processor() or platform.machine()}, "
         f"PostgreSQL {facts['postgres'] // 10000}.{facts['postgres'] % 10000}, "
         f"Python {platform.python_version()}.",
-        f"- Load average before the run: {load}. The machine is shared: other work"
-        " (test suites of other sessions) ran at the same time, so the latencies are",
-        "  pessimistic; gunicorn, PostgreSQL and locust share the same 2 cores.",
+        f"- Load average before the run: {load} (a one-minute load above the number of"
+        " cores means other work ran at the same time, and the latencies are pessimistic);",
+        "  gunicorn, PostgreSQL and locust share the same cores.",
         f"- Data: {facts['collectivities']} collectivities, {facts['labels']} labels,"
         f" {facts['applications']} applications, reports: {facts['reports']},"
         f" {facts['users']} accounts ({facts['accounts']} member accounts for the load).",
