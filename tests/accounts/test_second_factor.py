@@ -288,3 +288,14 @@ def test_the_demo_daect_account_signs_in_with_the_documented_secret_and_codes(cl
     response = client.post(reverse("accounts:otp_verify"), {"code": DEMO_BACKUP_CODES[0]})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_back_office_link_shows_only_once_the_code_is_given(client, agent):
+    sign_in_with_password(client, agent)
+    code_page = client.get(reverse("accounts:otp_verify")).content.decode()
+    assert 'href="/admin/"' not in code_page
+
+    client.post(
+        reverse("accounts:otp_verify"), {"code": code_of(TOTPDevice.objects.get(user=agent))}
+    )
+    assert 'href="/admin/"' in client.get(reverse("core:dashboard")).content.decode()
