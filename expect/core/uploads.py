@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 PDF_MAGIC = b"%PDF-"
 # Viewers look for the end-of-file marker in the last kilobyte (PDF 1.7, implementation
@@ -98,12 +99,57 @@ def _check_readable(upload: UploadedFile) -> None:
             )
         if len(reader.pages) == 0:
             raise PyPdfError("no page")
+        if _has_active_content(reader.trailer):
+            raise ValidationError(
+                _(
+                    "This PDF contains scripts, launch actions or attached files, which the "
+                    "portal does not accept: the documents are shared with other people. "
+                    "Print it again as a plain PDF and retry."
+                ),
+                code="active_content",
+            )
     except ValidationError:
         raise
     except Exception:  # pypdf raises many kinds of errors on damaged files
         raise _damaged_pdf() from None
     finally:
         upload.seek(0)
+
+
+# PDF names of code that runs when the file is opened, or of files carried inside it.
+ACTIVE_PDF_NAMES = frozenset(
+    {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia"}
+)
+# How many PDF objects the check looks at, at most: the file's structure, not its text.
+ACTIVE_CONTENT_BUDGET = 50_000
+
+
+def _has_active_content(root) -> bool:
+    """Whether the document's object tree names a script, a launch action or an attachment.
+
+    The walk follows references from the trailer, each object once, within a budget so
+    that a crafted file cannot make it run for long; page content streams are not read.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    budget = ACTIVE_CONTENT_BUDGET
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            if ACTIVE_PDF_NAMES.intersection(node.keys()):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, NameObject) and node in ACTIVE_PDF_NAMES:
+            return True
+    return False
 
 
 def safe_filename(name: str, *, default: str = "document.pdf") -> str:

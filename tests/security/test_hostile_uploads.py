@@ -28,6 +28,7 @@ from django.utils.html import escape
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from expect.core.uploads import validate_annex, validate_pdf
 from labellisation.models import Attachment
@@ -101,6 +102,29 @@ def encrypted_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def pdf_with(add) -> bytes:
+    """A real one-page PDF, to which `add(writer)` adds something."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    add(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_with_launch_action() -> bytes:
+    def launch(writer):
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject("cmd.exe"),
+            }
+        )
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+
+    return pdf_with(launch)
+
+
 def pdf_without_pages() -> bytes:
     buffer = io.BytesIO()
     PdfWriter().write(buffer)
@@ -132,6 +156,15 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "truncated PDF": ("lettre.pdf", lambda: real_pdf()[: len(real_pdf()) // 2]),
     "PDF header then garbage": ("lettre.pdf", lambda: b"%PDF-1.7\n" + b"\xde\xad" * 500 + b"%%EOF"),
     "PDF without pages": ("lettre.pdf", pdf_without_pages),
+    "PDF running JavaScript when opened": (
+        "lettre.pdf",
+        lambda: pdf_with(lambda w: w.add_js("app.alert('EXPE-CT');")),
+    ),
+    "PDF carrying an executable": (
+        "lettre.pdf",
+        lambda: pdf_with(lambda w: w.add_attachment("facture.exe", PE)),
+    ),
+    "PDF launching a program": ("lettre.pdf", pdf_with_launch_action),
     "truncated PNG": ("photo.png", lambda: image("PNG")[:60]),
     "GIF named .png": ("photo.png", lambda: image("GIF")),
 }
