@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from expect.accounts.models import User
 from expect.core.dashboard import Section, section
 
+from .models import Reminder
 from .rules import deadlines_for
 
 DAYS = 90
@@ -21,4 +22,18 @@ def upcoming_deadlines(request: HttpRequest) -> Section:
     context = {"deadlines": upcoming[:SHOWN], "count": len(upcoming), "days": DAYS}
     return Section(
         _("Upcoming deadlines"), "notifications/section_deadlines.html", context, order=12
+    )
+
+
+@section(roles=[User.Role.DAECT])
+def reminders_failed(request: HttpRequest) -> Section | None:
+    """Messages that could not be sent after every attempt: never lost silently."""
+    failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
+    if not failed:
+        return None
+    return Section(
+        _("Reminders that could not be sent"),
+        "notifications/section_failed.html",
+        {"count": failed},
+        order=5,
     )

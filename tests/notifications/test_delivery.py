@@ -183,3 +183,21 @@ def test_the_sweep_finds_due_steps_with_a_constant_number_of_queries(django_asse
     few = count_planning_queries()
     _missions_due_today(6)
     assert count_planning_queries() == few
+
+
+@pytest.mark.django_db
+def test_the_daect_dashboard_warns_of_failed_messages(client, daect, settings):
+    client.force_login(daect)
+    assert "Relances qui n’ont pas pu être envoyées" not in _dashboard(client)
+    _missions_due_today(1)
+    settings.REMINDER_MAX_ATTEMPTS = 1
+    refuse_next(1, settings)
+    _sweep(at(TODAY, 6))
+
+    page = _dashboard(client)
+    assert "Relances qui n’ont pas pu être envoyées" in page
+    assert "?status__exact=failed" in page
+
+
+def _dashboard(client) -> str:
+    return client.get(reverse("core:dashboard")).content.decode()
