@@ -19,6 +19,7 @@ from . import second_factor
 EXEMPT_VIEWS = {
     "accounts:otp_verify",
     "accounts:otp_enrol",
+    "accounts:otp_enrol_link",
     "accounts:logout",
     "set_language",
     "healthz",

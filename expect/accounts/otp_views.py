@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import second_factor
 from .forms import SecondFactorCodeForm
@@ -73,6 +73,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """
     if second_factor.has_device(request.user) and not second_factor.is_verified(request.user):
         return redirect(_with_next("accounts:otp_verify", _next_url(request)))
+    if second_factor.enrolment_needs_link(request):
+        return _enrolment_link_page(request)
     device = second_factor.pending_totp(request.user)
     form = SecondFactorCodeForm(
         request.POST or None,
@@ -97,6 +99,36 @@ def enrol(request: HttpRequest) -> HttpResponse:
         required=second_factor.is_required(request.user),
     )
     return render(request, "accounts/otp_enrol.html", context)
+
+
+def _enrolment_link_page(request: HttpRequest) -> HttpResponse:
+    """First enrolment of a required second factor: the link goes to the person's mailbox.
+
+    The first visit sends it; "send it again" sends another, a minute at the earliest.
+    """
+    sent = second_factor.send_enrolment_link(request)
+    if request.method == "POST":
+        if sent:
+            messages.success(request, _("A new link is on its way to your mailbox."))
+        else:
+            messages.info(request, _("A link was sent less than a minute ago: check your mailbox."))
+        return redirect(_with_next("accounts:otp_enrol", _next_url(request)))
+    context = _page(
+        _("Set up two-step verification"),
+        next=_next_url(request),
+        hours=second_factor.ENROL_LINK_MAX_AGE // 3600,
+    )
+    return render(request, "accounts/otp_enrol_email.html", context)
+
+
+@login_required
+@require_safe
+def enrol_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed to a person who must set up a second factor."""
+    if second_factor.accept_enrolment_link(request, token):
+        return redirect("accounts:otp_enrol")
+    context = _page(_("This link does not work"))
+    return render(request, "accounts/otp_enrol_link_invalid.html", context, status=400)
 
 
 @login_required

@@ -12,8 +12,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import segno
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
@@ -33,6 +36,13 @@ REQUIRED_SESSION_KEY = "otp_required"
 NEW_CODES_SESSION_KEY = "otp_new_backup_codes"
 TOTP_NAME = "Authenticator app"
 STATIC_NAME = "Backup codes"
+# A person who must have a second factor and has none proves they own the mailbox before
+# setting one up: the password alone must not let someone enrol their own phone.
+ENROL_LINK_SALT = "expect.accounts.second-factor-enrolment"
+ENROL_LINK_MAX_AGE = 60 * 60  # seconds
+ENROL_ALLOWED_SESSION_KEY = "otp_enrol_allowed"
+ENROL_LINK_SENT_SESSION_KEY = "otp_enrol_link_sent_at"
+ENROL_LINK_RESEND_AFTER = 60  # seconds between two links asked from one session
 
 
 class CodeRefused(Exception):
@@ -60,6 +70,41 @@ def must_verify(request: HttpRequest) -> bool:
 
 def has_device(user: User) -> bool:
     return user_has_device(user, confirmed=True)
+
+
+def enrolment_needs_link(request: HttpRequest) -> bool:
+    """Whether this session must first open the link e-mailed to the person to enrol."""
+    user = request.user
+    return (
+        is_required(user)
+        and not has_device(user)
+        and request.session.get(ENROL_ALLOWED_SESSION_KEY) != user.pk
+    )
+
+
+def send_enrolment_link(request: HttpRequest) -> bool:
+    """E-mail the enrolment link, unless one was sent from this session a moment ago."""
+    now = timezone.now().timestamp()
+    last = request.session.get(ENROL_LINK_SENT_SESSION_KEY)
+    if last and now - last < ENROL_LINK_RESEND_AFTER:
+        return False
+    token = signing.dumps(request.user.pk, salt=ENROL_LINK_SALT)
+    url = emails.absolute_url(reverse("accounts:otp_enrol_link", args=[token]))
+    emails.second_factor_enrolment_link(request.user, url)
+    request.session[ENROL_LINK_SENT_SESSION_KEY] = now
+    return True
+
+
+def accept_enrolment_link(request: HttpRequest, token: str) -> bool:
+    """Open enrolment to this session if the link is the signed-in person's and recent."""
+    try:
+        user_pk = signing.loads(token, salt=ENROL_LINK_SALT, max_age=ENROL_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    if user_pk != request.user.pk:
+        return False
+    request.session[ENROL_ALLOWED_SESSION_KEY] = user_pk
+    return True
 
 
 def pending_totp(user: User) -> TOTPDevice:

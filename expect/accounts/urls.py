@@ -18,6 +18,11 @@ urlpatterns = [
     path("adresse/confirmer/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path("double-authentification/", otp_views.verify, name="otp_verify"),
     path("double-authentification/activer/", otp_views.enrol, name="otp_enrol"),
+    path(
+        "double-authentification/activer/<str:token>/",
+        otp_views.enrol_link,
+        name="otp_enrol_link",
+    ),
     path("double-authentification/codes/", otp_views.backup_codes, name="otp_backup_codes"),
     path("double-authentification/desactiver/", otp_views.disable, name="otp_disable"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -147,3 +147,7 @@ def email_changed(user: User, old_email: str) -> None:
 
 def second_factor_enrolled(user: User) -> None:
     _to_user("second_factor_enrolled", user, {})
+
+
+def second_factor_enrolment_link(user: User, url: str) -> None:
+    _to_user("second_factor_enrolment_link", user, {"url": url})

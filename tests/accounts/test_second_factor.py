@@ -35,6 +35,14 @@ def sign_in_with_password(client, user) -> None:
     assert response.status_code == 302
 
 
+def open_enrolment_link(client, mailoutbox, user) -> None:
+    """Follow the link e-mailed to a person who must set up a second factor."""
+    [message] = [m for m in mailoutbox if m.to == [user.email] and "/activer/" in m.body]
+    link = re.search(r"https?://\S+/double-authentification/activer/\S+/", message.body)
+    response = client.get(link.group(0))
+    assert response.status_code == 302
+
+
 @pytest.fixture
 def agent():
     """A DAECT agent who set up an authenticator app and has backup codes."""
@@ -143,11 +151,13 @@ def test_wrong_codes_make_the_next_try_wait(client, agent):
     assert response.status_code == 302
 
 
-def test_a_daect_agent_without_device_sets_up_an_app_then_gets_ten_backup_codes(client):
+def test_a_daect_agent_without_device_sets_up_an_app_then_gets_ten_backup_codes(client, mailoutbox):
     agent = UserFactory(role="daect", is_staff=True)
     sign_in_with_password(client, agent)
     response = client.get(reverse("core:dashboard"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:otp_enrol"))
+    open_enrolment_link(client, mailoutbox, agent)
+    response = client.get(reverse("accounts:otp_enrol"))
     page = response.content.decode()
     assert "<svg" in page and "<script" not in page.split("<main")[1].split("</main>")[0]
     secret = response.context["secret"]
@@ -171,11 +181,13 @@ def test_the_owner_is_told_by_e_mail_when_a_second_factor_is_set_up(client, mail
     agent = UserFactory(role="daect", is_staff=True)
     sign_in_with_password(client, agent)
     client.get(reverse("accounts:otp_enrol"))
+    open_enrolment_link(client, mailoutbox, agent)
+    client.get(reverse("accounts:otp_enrol"))
     device = TOTPDevice.objects.get(user=agent, confirmed=False)
 
     client.post(reverse("accounts:otp_enrol"), {"code": code_of(device)})
 
-    [message] = [m for m in mailoutbox if "double authentification" in m.subject.lower()]
+    [message] = [m for m in mailoutbox if "double authentification activée" in m.subject.lower()]
     assert message.to == [agent.email]
     assert "changez-le" in message.body
 
@@ -183,6 +195,9 @@ def test_the_owner_is_told_by_e_mail_when_a_second_factor_is_set_up(client, mail
 def test_a_wrong_first_code_enrols_nothing(client, mailoutbox):
     agent = UserFactory(role="daect", is_staff=True)
     sign_in_with_password(client, agent)
+    client.get(reverse("accounts:otp_enrol"))
+    open_enrolment_link(client, mailoutbox, agent)
+    mailoutbox.clear()
     client.get(reverse("accounts:otp_enrol"))
 
     response = client.post(reverse("accounts:otp_enrol"), {"code": "123456"})
@@ -299,3 +314,50 @@ def test_the_back_office_link_shows_only_once_the_code_is_given(client, agent):
         reverse("accounts:otp_verify"), {"code": code_of(TOTPDevice.objects.get(user=agent))}
     )
     assert 'href="/admin/"' in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_the_password_alone_does_not_let_anyone_set_up_a_daect_agents_app(client, mailoutbox):
+    """Enrolment of a required second factor goes through a link sent to the mailbox."""
+    agent = UserFactory(role="daect", is_staff=True)
+    sign_in_with_password(client, agent)
+
+    page = client.get(reverse("accounts:otp_enrol")).content.decode()
+
+    assert "<svg" not in page and "otp-secret" not in page
+    assert agent.email in page
+    assert not TOTPDevice.objects.filter(user=agent).exists()
+    [message] = mailoutbox
+    assert message.to == [agent.email]
+    # A code posted without the link is not taken as an enrolment.
+    client.post(reverse("accounts:otp_enrol"), {"code": "123456"})
+    assert not TOTPDevice.objects.filter(user=agent).exists()
+
+
+def test_the_link_can_be_sent_again_but_not_every_second(client, mailoutbox):
+    agent = UserFactory(role="daect", is_staff=True)
+    sign_in_with_password(client, agent)
+    client.get(reverse("accounts:otp_enrol"))
+    client.post(reverse("accounts:otp_enrol"))
+    assert len(mailoutbox) == 1
+    with time_machine.travel(timezone.now() + timezone.timedelta(seconds=61), tick=False):
+        client.post(reverse("accounts:otp_enrol"))
+    assert len(mailoutbox) == 2
+
+
+def test_the_link_of_another_account_or_an_old_link_does_not_work(client, mailoutbox):
+    other = UserFactory(role="daect", is_staff=True)
+    sign_in_with_password(client, other)
+    client.get(reverse("accounts:otp_enrol"))
+    [message] = mailoutbox
+    link = re.search(r"https?://\S+/double-authentification/activer/\S+/", message.body).group(0)
+    client.logout()
+
+    agent = UserFactory(role="daect", is_staff=True)
+    sign_in_with_password(client, agent)
+    assert client.get(link).status_code == 400
+    assert "<svg" not in client.get(reverse("accounts:otp_enrol")).content.decode()
+
+    client.logout()
+    sign_in_with_password(client, other)
+    with time_machine.travel(timezone.now() + timezone.timedelta(hours=2), tick=False):
+        assert client.get(link).status_code == 400

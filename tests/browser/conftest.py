@@ -1,11 +1,13 @@
 """Browser journeys in Debian's Chromium through Playwright; axe-core checks every page."""
 
 import os
+import re
 import shutil
 from base64 import b32decode
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,6 +58,18 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+ENROLMENT_LINK = re.compile(r"https?://[^/\s]+(/compte/double-authentification/activer/\S+/)")
+
+
+def enrolment_link(email: str) -> str:
+    """The path of the last second-factor enrolment link e-mailed to this address."""
+    for message in reversed(mail.outbox):
+        found = ENROLMENT_LINK.search(message.body)
+        if email in message.to and found:
+            return found.group(1)
+    raise AssertionError(f"No enrolment link was sent to {email}")
 
 
 class Visitor:
@@ -111,6 +125,8 @@ class Visitor:
         self.page.get_by_label("Mot de passe").fill(password)
         page = self.click("Se connecter")
         if "/compte/double-authentification/activer/" in page.url:
+            # First, the link e-mailed to the agent proves they own the mailbox.
+            self.goto(enrolment_link(email))
             secret = page.locator("#otp-secret").inner_text().replace(" ", "")
             self._submit_code(authenticator_code(b32decode(secret + "=" * (-len(secret) % 8))))
             # The backup codes, shown once, then on to the page first asked for.

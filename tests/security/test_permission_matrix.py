@@ -473,6 +473,10 @@ OWN_ACCOUNT = {
     ],
     "accounts:otp_verify": [Case(_url("accounts:otp_verify"), expect(302), post=expect(302))],
     "accounts:otp_enrol": [Case(_url("accounts:otp_enrol"), expect(200), post=expect(200))],
+    # The e-mailed enrolment link: a forged one opens nothing, for anyone signed in.
+    "accounts:otp_enrol_link": [
+        Case(_url("accounts:otp_enrol_link", "=forged-token"), expect(400), post=expect(405))
+    ],
     "accounts:otp_backup_codes": [
         Case(_url("accounts:otp_backup_codes"), expect(302), post=expect(302))
     ],
