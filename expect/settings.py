@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -251,14 +252,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The whole beat schedule, one entry per periodic job (see expect/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {
     # Finds every due reminder step, records it in the log and sends it (catches up).
+    # Every hour at a fixed minute, so that the 7 o'clock digest leaves at 7:05.
     "reminders-sweep": {
         "task": "notifications.sweep",
-        "schedule": env.int("REMINDER_SWEEP_EVERY", default=60 * 60),
+        "schedule": crontab(minute=env.int("REMINDER_SWEEP_MINUTE", default=5)),
     },
     # Sends again what failed, once its back-off delay has passed.
     "reminders-retry": {
         "task": "notifications.deliver",
-        "schedule": env.int("REMINDER_RETRY_EVERY", default=5 * 60),
+        "schedule": crontab(minute="*/5"),
     },
 }
 

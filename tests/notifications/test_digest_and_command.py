@@ -74,9 +74,12 @@ def test_the_command_without_dry_run_runs_a_sweep(mailoutbox):
 
 def test_the_beat_schedule_runs_the_sweep_every_hour_and_the_retries_often(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["reminders-sweep"]["task"] == "notifications.sweep"
-    assert schedule["reminders-sweep"]["schedule"] <= 3600
-    assert schedule["reminders-retry"]["task"] == "notifications.deliver"
+    sweep_entry, retry_entry = schedule["reminders-sweep"], schedule["reminders-retry"]
+    assert sweep_entry["task"] == "notifications.sweep"
+    assert sweep_entry["schedule"].hour == set(range(24))  # every hour
+    assert sweep_entry["schedule"].minute == {5}
+    assert retry_entry["task"] == "notifications.deliver"
+    assert len(retry_entry["schedule"].minute) == 12  # every five minutes
     from expect.celery import app
 
     app.loader.import_default_modules()
