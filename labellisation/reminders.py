@@ -305,6 +305,38 @@ def committee_deadlines(user: User, start: date) -> Iterable[Deadline]:
     ]
 
 
+@deadline_source
+def committee_calendar(user: User, start: date) -> Iterable[Deadline]:
+    """For DAECT staff: the application deadline and the date of each coming committee."""
+    if not user.is_authenticated or not user.is_daect:
+        return []
+    committees = CommitteeSession.objects.filter(date__gte=start).order_by("date")
+    found = []
+    for committee in committees:
+        url = absolute_url(reverse("labellisation:committee_detail", args=[committee.pk]))
+        found.append(
+            Deadline(
+                uid=f"committee-{committee.pk}-deadline",
+                on=committee.application_deadline,
+                title=_("Application deadline for the %(committee)s") % {"committee": committee},
+                description=_("Applications submitted later go to the following committee."),
+                url=url,
+                kind=CommitteeDeadline.kind,
+            )
+        )
+        found.append(
+            Deadline(
+                uid=f"committee-{committee.pk}",
+                on=committee.date,
+                title=str(committee),
+                description=committee.place or _("Selection committee"),
+                url=url,
+                kind=CommitteeDeadline.kind,
+            )
+        )
+    return found
+
+
 @waiting_source
 def applications_waiting(user: User) -> Iterable[Waiting]:
     to_review = LabelApplication.objects.filter(

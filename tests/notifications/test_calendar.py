@@ -193,6 +193,21 @@ def test_an_expert_sees_the_report_of_their_mission_and_not_another_one(client, 
     assert f"report-{other.pk}@expe-ct" not in uids
 
 
+def test_daect_staff_see_the_coming_committees_and_members_do_not(client, daect, label_a):
+    from tests.labellisation.factories import CommitteeSessionFactory
+
+    today = timezone.localdate()
+    committee = CommitteeSessionFactory(
+        date=today + datetime.timedelta(days=40),
+        application_deadline=today + datetime.timedelta(days=20),
+    )
+    daect_uids = _uids(_calendar(client, daect))
+    assert f"committee-{committee.pk}@expe-ct" in daect_uids
+    assert f"committee-{committee.pk}-deadline@expe-ct" in daect_uids
+    member_uids = _uids(_calendar(client, _member_of(label_a.collectivity)))
+    assert f"committee-{committee.pk}@expe-ct" not in member_uids
+
+
 def test_an_embassy_agent_sees_none_of_those(client, mission, label_a):
     # The agent of the very embassy that asked for the mission.
     agent = mission.request.created_by
