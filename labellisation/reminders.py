@@ -51,7 +51,7 @@ RENEWAL_STATES = (
 )
 
 
-def _members_prefetch(path: str) -> Prefetch:
+def members_prefetch(path: str) -> Prefetch:
     """The confirmed members (experts excepted) of the collectivity follow its dossiers."""
     return Prefetch(
         f"{path}memberships",
@@ -62,7 +62,8 @@ def _members_prefetch(path: str) -> Prefetch:
     )
 
 
-def _members(collectivity) -> tuple[User, ...]:
+def members(collectivity) -> tuple[User, ...]:
+    """The followers of a collectivity fetched with `members_prefetch`."""
     return tuple(m.user for m in collectivity.member_memberships)
 
 
@@ -93,7 +94,7 @@ class LabelExpiry(Rule):
         labels = (
             Label.objects.filter(archived_at__isnull=True)
             .select_related("collectivity", "theme")
-            .prefetch_related(_members_prefetch("collectivity__"))
+            .prefetch_related(members_prefetch("collectivity__"))
         )
         for step, months in EXPIRY_STEPS:
             # A window a few days wide on the SQL side; the exact date is checked below.
@@ -108,7 +109,7 @@ class LabelExpiry(Rule):
             for label in candidates:
                 on = label.valid_until - relativedelta(months=months)
                 if start <= on <= today and on >= label.granted_on:
-                    yield Due(label, step, on, users=_members(label.collectivity))
+                    yield Due(label, step, on, users=members(label.collectivity))
         # On expiry: the day after the last valid day (the sweep's prepare made it expired).
         expired = self.not_yet_logged(
             labels.filter(
@@ -122,7 +123,7 @@ class LabelExpiry(Rule):
                 label,
                 "expired",
                 label.valid_until + timedelta(days=1),
-                users=_members(label.collectivity),
+                users=members(label.collectivity),
             )
 
     def is_current(self, label: Label, reminder) -> bool:
@@ -166,9 +167,9 @@ class CommitteeDeadline(Rule):
             step = f"committee-{committee.pk}-{days_before}"
             candidates = self.not_yet_logged(
                 drafts.filter(created_at__date__lte=on), step
-            ).prefetch_related(_members_prefetch("collectivity__"))
+            ).prefetch_related(members_prefetch("collectivity__"))
             for application in candidates:
-                yield Due(application, step, on, users=_members(application.collectivity))
+                yield Due(application, step, on, users=members(application.collectivity))
 
     def _committee(self, reminder) -> CommitteeSession | None:
         committee_pk = reminder.step.split("-")[1]
@@ -212,11 +213,11 @@ class InformationAwaited(AnswerAwaited):
 
     def with_recipients(self, applications):
         return applications.select_related("collectivity", "theme").prefetch_related(
-            _members_prefetch("collectivity__")
+            members_prefetch("collectivity__")
         )
 
     def recipients(self, application: LabelApplication) -> tuple[User, ...]:
-        return _members(application.collectivity)
+        return members(application.collectivity)
 
     def url(self, application: LabelApplication) -> str:
         return absolute_url(reverse("labellisation:application_detail", args=[application.pk]))

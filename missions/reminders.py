@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from expect.accounts.models import Membership, User
+from expect.accounts.models import User
 from expect.notifications.emails import absolute_url
 from expect.notifications.rules import (
     AnswerAwaited,
@@ -28,20 +28,11 @@ from expect.notifications.rules import (
     rule,
     waiting_source,
 )
+from labellisation.reminders import members, members_prefetch
 
 from .models import Mission, MissionEvent, MissionProposal, MissionRequest
 
 ANSWER_DELAY = timedelta(days=7)
-
-
-def _members_prefetch() -> Prefetch:
-    return Prefetch(
-        "collectivity__memberships",
-        queryset=Membership.objects.active()
-        .filter(user__role=User.Role.MEMBER, user__is_active=True)
-        .select_related("user"),
-        to_attr="member_memberships",
-    )
 
 
 @rule
@@ -64,12 +55,11 @@ class ProposalAwaited(Rule):
                 "d+7",
             )
             .select_related("collectivity", "request")
-            .prefetch_related(_members_prefetch())
+            .prefetch_related(members_prefetch("collectivity__"))
         )
         for proposal in proposals:
             on = timezone.localdate(proposal.proposed_at + ANSWER_DELAY)
-            users = tuple(m.user for m in proposal.collectivity.member_memberships)
-            yield Due(proposal, "d+7", on, users=users)
+            yield Due(proposal, "d+7", on, users=members(proposal.collectivity))
 
     def is_current(self, proposal: MissionProposal, reminder) -> bool:
         return proposal.state == MissionProposal.State.OPEN

@@ -10,7 +10,7 @@ imports no domain app: it finds the rules through `autodiscover()`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -240,13 +240,3 @@ def deadlines_for(user: User, start: date | None = None, days: int | None = None
     if days is not None:
         found = [d for d in found if d.on <= start + timedelta(days=days)]
     return sorted(found, key=lambda d: (d.on, d.title))
-
-
-@dataclass
-class Plan:
-    """What a sweep found: the due steps, by rule."""
-
-    dues: list[tuple[Rule, Due]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.dues)

@@ -11,15 +11,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from expect.core.pages import page
+
 from . import calendar
 from .emails import absolute_url
 from .forms import PreferencesForm
 from .models import CalendarFeed
 from .rules import deadlines_for
-
-
-def _page(title: str) -> dict:
-    return {"title": title, "breadcrumb_data": {"current": title}}
 
 
 @login_required
@@ -30,7 +28,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:preferences")
-    context = {"form": form, **_page(_("My notification preferences"))}
+    context = {"form": form, **page(_("My notification preferences"))}
     return render(request, "notifications/preferences.html", context)
 
 
@@ -45,7 +43,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     context = {
         "deadlines": deadlines_for(request.user),
         "feed_url": feed_url(feed),
-        **_page(_("My deadlines")),
+        **page(_("My deadlines")),
     }
     return render(request, "notifications/deadlines.html", context)
 

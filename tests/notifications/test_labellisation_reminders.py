@@ -38,19 +38,19 @@ def member(label):
 
 
 @pytest.mark.parametrize(
-    ("step_day", "words"),
+    ("step_day", "step"),
     [
-        (datetime.date(2027, 3, 1), "1 septembre 2027"),
-        (datetime.date(2027, 6, 1), "1 septembre 2027"),
-        (datetime.date(2027, 8, 1), "1 septembre 2027"),
+        (datetime.date(2027, 3, 1), "m-6"),
+        (datetime.date(2027, 6, 1), "m-3"),
+        (datetime.date(2027, 8, 1), "m-1"),
     ],
 )
-def test_members_are_invited_to_renew_six_three_and_one_month_before(
-    label, member, step_day, words
-):
+def test_members_are_invited_to_renew_six_three_and_one_month_before(label, member, step_day, step):
+    assert to(sweep_on(step_day - DAY), member.email) == []
     sent = to(sweep_on(step_day), member.email)
     assert len(sent) == 1
-    assert words in sent[0].subject
+    assert "1 septembre 2027" in sent[0].subject
+    assert Reminder.objects.get(recipient=member, status="sent").step == step
     assert "/candidatures/nouvelle/" in sent[0].body
 
 
