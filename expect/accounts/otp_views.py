@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from expect.core.pages import page_context
+
 from . import second_factor
 from .forms import SecondFactorCodeForm
 
@@ -27,10 +29,6 @@ def _next_url(request: HttpRequest) -> str:
 
 def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
-
-
-def _page(title: str, **context) -> dict:
-    return {"title": title, "breadcrumb_data": {"current": title}, **context}
 
 
 @login_required
@@ -60,7 +58,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"count": left},
                 )
             return redirect(_next_url(request))
-    context = _page(_("Two-step verification"), form=form, next=_next_url(request))
+    context = page_context(_("Two-step verification"), form=form, next=_next_url(request))
     return render(request, "accounts/otp_verify.html", context)
 
 
@@ -90,7 +88,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             request.session[second_factor.NEW_CODES_SESSION_KEY] = codes
             messages.success(request, _("Two-step verification is on for your account."))
             return redirect(_with_next("accounts:otp_backup_codes", _next_url(request)))
-    context = _page(
+    context = page_context(
         _("Set up two-step verification"),
         form=form,
         next=_next_url(request),
@@ -113,7 +111,7 @@ def _enrolment_link_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, _("A link was sent less than a minute ago: check your mailbox."))
         return redirect(_with_next("accounts:otp_enrol", _next_url(request)))
-    context = _page(
+    context = page_context(
         _("Set up two-step verification"),
         next=_next_url(request),
         hours=second_factor.ENROL_LINK_MAX_AGE // 3600,
@@ -127,7 +125,7 @@ def enrol_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link e-mailed to a person who must set up a second factor."""
     if second_factor.accept_enrolment_link(request, token):
         return redirect("accounts:otp_enrol")
-    context = _page(_("This link does not work"))
+    context = page_context(_("This link does not work"))
     return render(request, "accounts/otp_enrol_link_invalid.html", context, status=400)
 
 
@@ -146,7 +144,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(second_factor.NEW_CODES_SESSION_KEY, None)
     if not codes:
         return redirect("accounts:profile")
-    context = _page(_("Your backup codes"), codes=codes, next=_next_url(request))
+    context = page_context(_("Your backup codes"), codes=codes, next=_next_url(request))
     return render(request, "accounts/otp_backup_codes.html", context)
 
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from expect.core.pages import page_context
+
 from . import second_factor, services
 from .forms import (
     EmailAuthenticationForm,
@@ -22,10 +24,6 @@ from .forms import (
 )
 from .models import EmailChange, User
 from .tokens import email_confirmation_token, read_email_change_token
-
-
-def _page(title: str) -> dict:
-    return {"title": title, "breadcrumb_data": {"current": title}}
 
 
 class LoginView(auth_views.LoginView):
@@ -49,12 +47,13 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         request.session["registered_email"] = user.email
         return redirect("accounts:register_done")
-    return render(request, "accounts/register.html", {"form": form, **_page(_("Register"))})
+    return render(request, "accounts/register.html", {"form": form, **page_context(_("Register"))})
 
 
 @require_http_methods(["GET"])
 def register_done(request: HttpRequest) -> HttpResponse:
-    context = {"email": request.session.get("registered_email"), **_page(_("Check your e-mails"))}
+    email = request.session.get("registered_email")
+    context = page_context(_("Check your e-mails"), email=email)
     return render(request, "accounts/register_done.html", context)
 
 
@@ -76,7 +75,7 @@ def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
             ),
         )
         return redirect("accounts:login")
-    context = {"valid": valid, "confirmed_user": user, **_page(_("Confirm your e-mail address"))}
+    context = page_context(_("Confirm your e-mail address"), valid=valid, confirmed_user=user)
     return render(request, "accounts/confirm_email.html", context, status=200 if valid else 400)
 
 
@@ -99,7 +98,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/resend_confirmation.html",
-        {"form": form, **_page(_("Send the confirmation link again"))},
+        {"form": form, **page_context(_("Send the confirmation link again"))},
     )
 
 
@@ -119,7 +118,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "has_second_factor": second_factor.has_device(request.user),
         "second_factor_required": second_factor.is_required(request.user),
         "backup_codes_left": second_factor.remaining_backup_codes(request.user),
-        **_page(_("My profile")),
+        **page_context(_("My profile")),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -181,7 +180,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
                 % {"new": change.new_email, "old": request.user.email},
             )
             return redirect("accounts:profile")
-    context = {"form": form, **_page(_("Change my e-mail address"))}
+    context = {"form": form, **page_context(_("Change my e-mail address"))}
     return render(request, "accounts/email_change.html", context)
 
 
@@ -197,7 +196,7 @@ def email_change_cancel(request: HttpRequest) -> HttpResponse:
 def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
     payload = read_email_change_token(token)
-    context = {"payload": payload, **_page(_("Confirm the change of e-mail address"))}
+    context = {"payload": payload, **page_context(_("Confirm the change of e-mail address"))}
     if payload is None:
         context["error"] = _("This link is not valid: it has expired or was altered.")
         return render(request, "accounts/email_change_confirm.html", context, status=400)

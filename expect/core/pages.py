@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def page(title: str, *links: dict, **context) -> dict:
+def page_context(title: str, *links: dict, **context) -> dict:
     """Title and DSFR breadcrumb (`links`: {"url", "title"} dicts before the current page)."""
     return {
         "title": title,

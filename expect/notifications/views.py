@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from expect.core.pages import page
+from expect.core.pages import page_context
 
 from . import calendar
 from .emails import absolute_url
@@ -28,7 +28,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:preferences")
-    context = {"form": form, **page(_("My notification preferences"))}
+    context = {"form": form, **page_context(_("My notification preferences"))}
     return render(request, "notifications/preferences.html", context)
 
 
@@ -43,7 +43,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     context = {
         "deadlines": deadlines_for(request.user),
         "feed_url": feed_url(feed),
-        **page(_("My deadlines")),
+        **page_context(_("My deadlines")),
     }
     return render(request, "notifications/deadlines.html", context)
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -10,15 +11,12 @@ from expect.accounts import services as account_services
 from expect.accounts.forms import RefuseMembershipForm
 from expect.accounts.models import Membership
 from expect.accounts.permissions import can_edit_collectivity
+from expect.core.pages import page_context
 
 from .forms import CollectivityProfileForm
 from .models import Collectivity
 
 SEARCH_LIMIT = 15
-
-
-def _page(title: str, *links: dict) -> dict:
-    return {"title": title, "breadcrumb_data": {"links": list(links), "current": title}}
 
 
 @require_GET
@@ -51,7 +49,7 @@ def my_collectivity(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("The collectivity's profile is saved."))
         return redirect("organisations:my_collectivity")
-    context = {"collectivity": collectivity, "form": form, **_page(_("My collectivity"))}
+    context = {"collectivity": collectivity, "form": form, **page_context(_("My collectivity"))}
     return render(request, "organisations/my_collectivity.html", context)
 
 
@@ -67,7 +65,10 @@ def members(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "is_referent": request.user.active_membership.is_referent,
         "refuse_form": RefuseMembershipForm(),
-        **_page(_("Members"), {"url": "/ma-collectivite/", "title": _("My collectivity")}),
+        **page_context(
+            _("Members"),
+            {"url": reverse("organisations:my_collectivity"), "title": _("My collectivity")},
+        ),
     }
     return render(request, "organisations/members.html", context)
 
@@ -111,6 +112,6 @@ def my_embassy(request: HttpRequest) -> HttpResponse:
     context = {
         "embassy": embassy,
         "agents": embassy.agents.filter(is_active=True),
-        **_page(_("My embassy")),
+        **page_context(_("My embassy")),
     }
     return render(request, "organisations/my_embassy.html", context)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from expect.core.pages import page_context
+
 from ..filters import CatalogueFilter, labelled_collectivities
 from ..models import Label
 
@@ -58,10 +60,6 @@ class VerifyForm(forms.Form):
         return code
 
 
-def _page(title: str, *links: dict) -> dict:
-    return {"title": title, "breadcrumb_data": {"links": list(links), "current": title}}
-
-
 def _catalogue_link() -> dict:
     return {"url": reverse("labellisation:catalogue"), "title": _("Labelled expertise")}
 
@@ -84,7 +82,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page_obj": _paginate(filterset.qs, request.GET.get("page")),
-        **_page(_("Labelled expertise")),
+        **page_context(_("Labelled expertise")),
     }
     return render(request, "labellisation/public/catalogue.html", context)
 
@@ -94,7 +92,7 @@ def collectivity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Only labelled collectivities have a public page: 404 for the others.
     collectivities = labelled_collectivities(timezone.localdate()).prefetch_related("languages")
     collectivity = get_object_or_404(collectivities, pk=pk)
-    context = {"collectivity": collectivity, **_page(str(collectivity), _catalogue_link())}
+    context = {"collectivity": collectivity, **page_context(str(collectivity), _catalogue_link())}
     return render(request, "labellisation/public/collectivity_detail.html", context)
 
 
@@ -103,7 +101,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     if form.is_valid():
         return redirect("labellisation:verify", code=form.cleaned_data["code"])
-    context = {"form": form, **_page(_("Verify a label"))}
+    context = {"form": form, **page_context(_("Verify a label"))}
     return render(request, "labellisation/public/verify_form.html", context)
 
 
@@ -130,7 +128,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "label": label,
         "verdict": verdict(label, today) if label else None,
         "today": today,
-        **_page(_("Verification of a label"), _verify_form_link()),
+        **page_context(_("Verification of a label"), _verify_form_link()),
     }
     # An unknown code is a 404, but with the page that explains what to do.
     status = 200 if label else 404

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from expect.core.pages import page_context
 from expect.core.pdf import pdf_response, render_pdf
 from expect.organisations.models import Theme
 
@@ -25,10 +26,6 @@ from ..filters import LibraryFilter, library_reports
 from ..models import MissionReport
 
 LIBRARY_PAGE_SIZE = 20
-
-
-def _page(title: str, *links: dict) -> dict:
-    return {"title": title, "breadcrumb_data": {"links": list(links), "current": title}}
 
 
 def _library_link() -> dict:
@@ -69,7 +66,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "page_obj": _paginate(filterset.qs, request.GET.get("page")),
         "booklet_scope": scope,
         "booklet_url": _booklet_link(scope),
-        **_page(_("Library of mission reports")),
+        **page_context(_("Library of mission reports")),
     }
     return render(request, "reports/library/library.html", context)
 
@@ -82,7 +79,7 @@ def _published(pk: int) -> MissionReport:
 def library_report(request: HttpRequest, pk: int) -> HttpResponse:
     reports = library_reports().prefetch_related("mission__request__theme__sdgs")
     report = get_object_or_404(reports, pk=pk)
-    context = {"report": report, **_page(str(report.mission), _library_link())}
+    context = {"report": report, **page_context(str(report.mission), _library_link())}
     return render(request, "reports/library/report_detail.html", context)
 
 
@@ -125,7 +122,7 @@ def _booklet_unavailable(request: HttpRequest, status: int, text: str) -> HttpRe
     context = {
         "status": status,
         "text": text,
-        **_page(_("Capitalisation booklet"), _library_link()),
+        **page_context(_("Capitalisation booklet"), _library_link()),
     }
     return render(request, "reports/library/booklet_unavailable.html", context, status=status)
 
