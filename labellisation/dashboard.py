@@ -11,9 +11,13 @@ def applications_and_labels(request):
     collectivity = request.user.collectivity
     if collectivity is None:
         return None
+    # As on the applications page: archived dossiers and labels stay in the admin only.
+    applications = collectivity.label_applications.unarchived()
     context = {
-        "applications": collectivity.label_applications.select_related("theme", "committee")[:10],
-        "labels": Label.objects.filter(collectivity=collectivity).select_related("theme"),
+        "applications": applications.select_related("theme", "committee")[:10],
+        "labels": Label.objects.unarchived()
+        .filter(collectivity=collectivity)
+        .select_related("theme"),
     }
     return Section(
         _("Label applications and labels"), "labellisation/section_member.html", context, order=20

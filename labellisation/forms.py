@@ -115,6 +115,17 @@ class AttachmentForm(forms.Form):
         upload.name = document_name(upload.name, "application/pdf")
         return upload
 
+    def save(self, *, application: LabelApplication, by) -> Attachment:
+        upload = self.cleaned_data["file"]
+        return Attachment.objects.create(
+            application=application,
+            kind=self.cleaned_data["kind"],
+            file=upload,
+            original_name=upload.name,
+            size=upload.size,
+            uploaded_by=by,
+        )
+
 
 class CommitmentForm(forms.ModelForm):
     class Meta:

@@ -162,6 +162,11 @@ class LabelApplication(Archivable):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES and not self.is_archived
 
+    @property
+    def reference(self) -> str:
+        """The number the applicant quotes to DAECT."""
+        return f"EXPE-CT-{self.pk:06d}"
+
 
 class CooperationProject(models.Model):
     """Earlier decentralised cooperation that shows the expertise."""

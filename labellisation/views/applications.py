@@ -126,15 +126,7 @@ def _step_forms(step: str, application: LabelApplication, data, files) -> dict:
 
 def _save_step(step: str, forms: dict, application: LabelApplication, user) -> None:
     if step == "documents":
-        upload = forms["form"].cleaned_data["file"]
-        Attachment.objects.create(
-            application=application,
-            kind=forms["form"].cleaned_data["kind"],
-            file=upload,
-            original_name=upload.name,
-            size=upload.size,
-            uploaded_by=user,
-        )
+        forms["form"].save(application=application, by=user)
     else:
         (forms.get("form") or forms["formset"]).save()
 
@@ -194,7 +186,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": CommentForm(),
         **_crumbs(_("Application: %(theme)s") % {"theme": application.theme}),
     }
-    context["breadcrumb_data"]["links"] = context["breadcrumb_data"]["links"][:1]
     return render(request, "labellisation/application_detail.html", context)
 
 

@@ -6,7 +6,6 @@ gets a 404, so that nobody learns that a label or a dossier exists.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,18 +15,14 @@ from django.views.decorators.http import require_GET
 
 from expect.accounts.models import User
 from expect.core.pdf import pdf_response, render_pdf
+from expect.notifications.emails import absolute_url
 
 from ..models import Label, LabelApplication
 
 
 def verification_url(code: str) -> str:
     """The public page that confirms a certificate, printed on it in full to be typed."""
-    return settings.SITE_URL + reverse("labellisation:verify", args=[code])
-
-
-def application_reference(application: LabelApplication) -> str:
-    """The number the applicant quotes to DAECT."""
-    return f"EXPE-CT-{application.pk:06d}"
+    return absolute_url(reverse("labellisation:verify", args=[code]))
 
 
 def _visible_label(user: User, pk: int) -> Label:
@@ -67,7 +62,7 @@ def _submitted_application(user: User, pk: int) -> LabelApplication:
 @require_GET
 def application_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     application = _submitted_application(request.user, pk)
-    reference = application_reference(application)
+    reference = application.reference
     context = {"application": application, "reference": reference}
     pdf = render_pdf("labellisation/pdf/receipt.html", context, request=request)
     return pdf_response(pdf, f"recepisse-{reference}")

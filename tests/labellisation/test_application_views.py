@@ -5,13 +5,20 @@ import io
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfWriter
 
 from labellisation import services
 from labellisation.models import Attachment, LabelApplication, ProposedExpert
 from tests.accounts.factories import MembershipFactory
-from tests.labellisation.factories import LabelApplicationFactory, complete_application
+from tests.labellisation.factories import (
+    CommitteeSessionFactory,
+    LabelApplicationFactory,
+    LabelFactory,
+    complete_application,
+)
 from tests.organisations.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +209,41 @@ def test_the_applicant_writes_to_daect_and_never_sees_internal_notes(client, dae
     page = client.get(reverse("labellisation:application_detail", args=[draft.pk]))
     assert "Avez-vous reçu" in page.content.decode()
     assert "Dossier fragile" not in page.content.decode()
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("labellisation:application_list")).status_code == 200
+    return len(queries)
+
+
+def _label_and_application(member):
+    collectivity = member.collectivity
+    LabelFactory(
+        application__created_by=member,
+        application__collectivity=collectivity,
+        collectivity=collectivity,
+    )
+    LabelApplicationFactory(created_by=member, committee=CommitteeSessionFactory())
+
+
+def test_the_list_makes_as_many_queries_for_five_rows_as_for_one(client, member):
+    client.force_login(member)
+    _label_and_application(member)
+    few = _list_queries(client)
+    for _ in range(4):
+        _label_and_application(member)
+    response = client.get(reverse("labellisation:application_list"))
+    assert len(response.context["applications"]) == 10
+    assert len(response.context["labels"]) == 5
+    assert _list_queries(client) == few
+
+
+def test_a_discarded_draft_leaves_the_dashboard(client):
+    kept = LabelApplicationFactory()
+    member = kept.created_by
+    discarded = LabelApplicationFactory(created_by=member, archived_at="2026-01-01T00:00Z")
+    client.force_login(member)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("labellisation:application_detail", args=[kept.pk]) in page
+    assert reverse("labellisation:application_detail", args=[discarded.pk]) not in page

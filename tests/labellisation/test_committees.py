@@ -42,6 +42,7 @@ def test_daect_sees_the_dossiers_of_the_session(client, daect, session):
     response = client.get(_url("committee_detail", session))
     assert response.status_code == 200
     assert dossier.collectivity.name in response.content.decode()
+    assert f"EXPE-CT-{dossier.pk:06d}" in response.content.decode()
     assert _url("committee_agenda", session) in response.content.decode()
     assert _url("committee_minutes", session) in response.content.decode()
 
@@ -71,6 +72,7 @@ def test_the_agenda_lists_the_scheduled_dossiers_but_not_the_withdrawn(client, d
     assert_real_pdf(response.content)
     text = pdf_text(response.content)
     assert scheduled.collectivity.name in text
+    assert f"EXPE-CT-{scheduled.pk:06d}" in text
     assert "Auvergne-Rhône-Alpes" in text
     assert daect.last_name in text
     assert withdrawn.collectivity.name not in text

@@ -113,7 +113,9 @@ def test_the_receipt_is_named_after_the_reference(client, member, submitted):
 
 def test_daect_gets_any_receipt(client, daect, submitted):
     client.force_login(daect)
-    assert client.get(_receipt(submitted)).status_code == 200
+    response = client.get(_receipt(submitted))
+    assert response.status_code == 200
+    assert f"EXPE-CT-{submitted.pk:06d}" in pdf_text(response.content)
 
 
 def test_a_draft_has_no_receipt(client, member, settings, tmp_path):
