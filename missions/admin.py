@@ -29,25 +29,12 @@ from .models import (
     RequestAttachment,
 )
 
-STATE_LABELS = {
-    "request": dict(MissionRequest.State.choices),
-    "proposal": dict(MissionProposal.State.choices),
-    "mission": dict(Mission.State.choices),
-}
-# The states in which DAECT proposes the need to labelled collectivities.
-MATCHING_STATES = (
-    MissionRequest.State.QUALIFIED,
-    MissionRequest.State.PROPOSED,
-    MissionRequest.State.MATCHED,
-)
 SUBJECTS = {"request": _("need"), "proposal": _("proposal"), "mission": _("mission")}
 
 
 def describe_change(event: MissionEvent) -> str:
     """“mission: Confirmed → Under way”, in the reader's language."""
-    labels = STATE_LABELS.get(event.subject, {})
-    before = labels.get(event.from_state, event.from_state) or "—"
-    after = labels.get(event.to_state, event.to_state) or "—"
+    before, after = event.from_label or "—", event.to_label or "—"
     return f"{SUBJECTS.get(event.subject, event.subject)}: {before} → {after}"
 
 
@@ -186,7 +173,7 @@ class MissionRequestAdmin(ArchiveAdmin):
 
     @admin.display(description=_("matching"))
     def matching(self, obj: MissionRequest) -> str:
-        if obj.state not in MATCHING_STATES:
+        if obj.state not in MissionRequest.PROPOSABLE_STATES:
             return "—"
         url = reverse("missions:request_matching", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Propose to labelled collectivities"))

@@ -18,7 +18,8 @@ def embassy_needs(request: HttpRequest) -> Section | None:
     user = request.user
     if not user.is_embassy_agent:
         return None
-    needs = MissionRequest.objects.visible_to(user).select_related("theme")
+    # A discarded (archived) draft leaves the lists, here as on the needs page.
+    needs = MissionRequest.objects.visible_to(user).unarchived().select_related("theme")
     context = {"needs": needs[:SHOWN], "count": needs.count()}
     return Section(
         _("Needs of foreign authorities"), "missions/needs/section_needs.html", context, order=20

@@ -13,16 +13,12 @@ from expect.accounts.models import Membership, User
 from expect.accounts.services import invite
 from expect.organisations.models import Collectivity
 
+from .permissions import is_member_of
+
 
 def can_add_expert(user: User, collectivity: Collectivity) -> bool:
     """A confirmed member (not an expert) of the collectivity, or DAECT."""
-    membership = user.active_membership
-    in_collectivity = bool(
-        membership
-        and user.role == User.Role.MEMBER
-        and membership.collectivity_id == collectivity.pk
-    )
-    return in_collectivity or user.is_daect
+    return is_member_of(user, collectivity.pk) or user.is_daect
 
 
 def email_taken(email: str) -> ValidationError | None:

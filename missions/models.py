@@ -65,6 +65,8 @@ class MissionRequest(Archivable):
 
     CLOSED_STATES = (State.DECLINED, State.MISSION, State.CANCELLED)
     EDITABLE_STATES = (State.DRAFT, State.INFO_REQUESTED)
+    # The states in which DAECT proposes the need to labelled collectivities.
+    PROPOSABLE_STATES = (State.QUALIFIED, State.PROPOSED, State.MATCHED)
 
     embassy = models.ForeignKey(
         Embassy,
@@ -253,6 +255,9 @@ class Mission(Archivable):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # The team is back in France: the report can be written, the mission counts as done.
+    BACK_STATES = (State.RETURNED, State.REPORT_DUE, State.REPORT_SUBMITTED, State.CLOSED)
+
     request = models.OneToOneField(
         MissionRequest, on_delete=models.PROTECT, related_name="mission", verbose_name=_("need")
     )
@@ -314,12 +319,7 @@ class Mission(Archivable):
     @property
     def is_back(self) -> bool:
         """The team is back in France: the report can be written."""
-        return self.state in (
-            self.State.RETURNED,
-            self.State.REPORT_DUE,
-            self.State.REPORT_SUBMITTED,
-            self.State.CLOSED,
-        )
+        return self.state in self.BACK_STATES
 
     @property
     def total_budget(self):
@@ -378,3 +378,24 @@ class MissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.subject}: {self.from_state} → {self.to_state}"
+
+    def _state_label(self, state: str) -> str:
+        return dict(EVENT_STATES.get(self.subject, ())).get(state, state)
+
+    @property
+    def from_label(self) -> str:
+        """The state before the change, in the reader's language."""
+        return self._state_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        """The state after the change, in the reader's language."""
+        return self._state_label(self.to_state)
+
+
+# The states an event's subject moves between, for the history in words.
+EVENT_STATES = {
+    "request": MissionRequest.State.choices,
+    "proposal": MissionProposal.State.choices,
+    "mission": Mission.State.choices,
+}

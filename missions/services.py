@@ -26,6 +26,7 @@ from labellisation.models import Label
 
 from . import emails
 from .models import Mission, MissionEvent, MissionProposal, MissionRequest
+from .permissions import is_member_of
 
 RState = MissionRequest.State
 PState = MissionProposal.State
@@ -150,7 +151,7 @@ def proposal_create(
     _require_daect(by)
     need = _lock_request(need)
     today = timezone.localdate()
-    if need.state not in (RState.QUALIFIED, RState.PROPOSED, RState.MATCHED):
+    if need.state not in MissionRequest.PROPOSABLE_STATES:
         raise _refuse(_("Only a qualified need can be proposed."), "not_qualified")
     if not _has_valid_label(collectivity.pk, need, today):
         raise _refuse(
@@ -181,12 +182,7 @@ def _lock_proposal(proposal: MissionProposal) -> MissionProposal:
 
 
 def _check_answerable(proposal: MissionProposal, by: User) -> None:
-    membership = by.active_membership
-    if not (
-        membership
-        and by.role == User.Role.MEMBER
-        and membership.collectivity_id == proposal.collectivity_id
-    ):
+    if not is_member_of(by, proposal.collectivity_id):
         raise PermissionDenied(_("Only the collectivity's members answer this proposal."))
     if proposal.state != PState.OPEN:
         raise _refuse(_("This proposal was already answered or closed."), "not_open")

@@ -12,8 +12,6 @@ from ..models import Mission
 register = template.Library()
 
 State = Mission.State
-# A mission is done once its team is back: what follows (report, evaluation) is paperwork.
-COMPLETED_STATES = [State.RETURNED, State.REPORT_DUE, State.REPORT_SUBMITTED, State.CLOSED]
 BADGE_COLOURS = {
     State.PLANNED: "new",
     State.CONFIRMED: "info",
@@ -39,10 +37,12 @@ def mission_state_badge(mission: Mission, size: str = "") -> str:
 def completed_missions(collectivity: Collectivity) -> dict:
     """The collectivity's missions whose team came back, for its public page.
 
+    Once the team is back, what follows (report, evaluation) is paperwork: the mission is done.
+
     Only the country, the theme and the year are public: neither the team nor the budget.
     """
     missions = (
-        collectivity.missions.filter(state__in=COMPLETED_STATES)
+        collectivity.missions.filter(state__in=Mission.BACK_STATES)
         .select_related("request__theme")
         .order_by("-return_date", "-pk")
     )

@@ -20,14 +20,9 @@ from django.views.decorators.http import require_GET
 from expect.accounts.models import User
 from expect.core.pdf import pdf_response, render_pdf
 
-from ..models import Mission, MissionProposal, MissionRequest
+from ..models import Mission
 
 PAGE_SIZE = 30
-STATE_LABELS = {
-    "request": dict(MissionRequest.State.choices),
-    "proposal": dict(MissionProposal.State.choices),
-    "mission": dict(Mission.State.choices),
-}
 State = Mission.State
 
 
@@ -75,7 +70,7 @@ def _history(user: User, mission: Mission) -> list[dict]:
         {
             "event": event,
             "subject": subjects.get(event.subject, event.subject),
-            "to_label": STATE_LABELS.get(event.subject, {}).get(event.to_state, event.to_state),
+            "to_label": event.to_label,
         }
         for event in events
     ]

@@ -25,16 +25,11 @@ from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problem
 from ..models import Mission, MissionEvent, MissionProposal, MissionRequest
 
 PAGE_SIZE = 30
-STATE_LABELS = {
-    "request": dict(MissionRequest.State.choices),
-    "proposal": dict(MissionProposal.State.choices),
-    "mission": dict(Mission.State.choices),
-}
 
 
 def can_change(user: User, need: MissionRequest) -> bool:
     """An agent of the embassy that relays the need, while it is a draft or sent back."""
-    return user.is_embassy_agent and need.embassy_id == user.embassy_id and need.is_editable
+    return _refusal(user, need) is None
 
 
 def _refusal(user: User, need: MissionRequest) -> str | None:
@@ -119,12 +114,7 @@ def _event_rows(need: MissionRequest, user: User) -> list[MissionEvent]:
     events = need.events.select_related("actor")
     if not user.is_daect:
         events = events.exclude(subject="proposal")
-    rows = list(events)
-    for event in rows:
-        labels = STATE_LABELS.get(event.subject, {})
-        event.from_label = labels.get(event.from_state, event.from_state)
-        event.to_label = labels.get(event.to_state, event.to_state)
-    return rows
+    return list(events)
 
 
 def _proposal_counts(need: MissionRequest) -> dict[str, int]:

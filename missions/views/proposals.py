@@ -27,23 +27,12 @@ from ..forms_proposals import (
     ProposeForm,
 )
 from ..models import MissionProposal, MissionRequest
+from ..permissions import is_member_of
 
-RState = MissionRequest.State
 PState = MissionProposal.State
-PROPOSABLE_STATES = (RState.QUALIFIED, RState.PROPOSED, RState.MATCHED)
 NEW_EXPERTS_PREFIX = "new"
 # Refusals of the services that belong next to a field rather than at the top of the page.
 FIELD_OF_CODE = {"no_expert": "experts", "foreign_expert": "experts"}
-
-
-def is_member_of(user: User, collectivity_id: int) -> bool:
-    """A confirmed member (not an expert) of the collectivity."""
-    membership = user.active_membership
-    return bool(
-        membership
-        and user.role == User.Role.MEMBER
-        and membership.collectivity_id == collectivity_id
-    )
 
 
 def can_view(user: User, proposal: MissionProposal) -> bool:
@@ -145,7 +134,7 @@ def _named(collectivity, error: ValidationError) -> ValidationError:
 @require_http_methods(["GET", "POST"])
 def request_matching(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need(pk)
-    if need.state not in PROPOSABLE_STATES:
+    if need.state not in MissionRequest.PROPOSABLE_STATES:
         if request.method == "POST":
             messages.error(request, _("Only a qualified need can be proposed."))
             return redirect("missions:request_matching", pk)
@@ -217,7 +206,6 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     title = _("Mission proposals")
     context = {
         "proposals": proposals,
-        "today": timezone.localdate(),
         "title": title,
         "breadcrumb_data": {"current": title},
     }

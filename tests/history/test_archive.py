@@ -131,6 +131,8 @@ def test_an_embassy_discards_a_draft_need(client):
     assert need.is_archived and not need.is_editable
     listing = client.get(reverse("missions:request_list"))
     assert need not in listing.context["page_obj"].object_list
+    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("missions:request_detail", args=[need.pk]) not in dashboard
 
 
 def test_a_submitted_need_cannot_be_discarded(client):

@@ -272,6 +272,7 @@ def test_the_history_hides_the_other_collectivities_from_the_member(client, miss
         "history"
     ]
     assert [item["event"].subject for item in daect_history] == ["proposal", "mission", "mission"]
+    assert str(daect_history[-1]["to_label"]) == str(Mission.State.CONFIRMED.label)
 
 
 # The mission sheet

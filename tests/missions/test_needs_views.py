@@ -6,10 +6,13 @@ import io
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from missions import services
 from missions.models import MissionEvent, MissionRequest, RequestAttachment
 from tests.accounts.factories import EmbassyAgentFactory, MembershipFactory
 from tests.missions.factories import (
@@ -326,6 +329,21 @@ def test_daect_sees_every_need_and_filters_by_state(client, agent, other_agent, 
     assert client.get(_url("request_create")).status_code == 404
 
 
+def test_the_list_costs_the_same_queries_whatever_its_length(client, agent, other_agent, daect):
+    client.force_login(daect)
+    for creator in (agent, other_agent):
+        MissionRequestFactory(created_by=creator, country=creator.embassy.countries[0].code)
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url("request_list"))
+    for _ in range(5):
+        for creator in (EmbassyAgentFactory(), other_agent):
+            MissionRequestFactory(created_by=creator, country=creator.embassy.countries[0].code)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(_url("request_list"))
+    assert response.context["page_obj"].paginator.count == 12
+    assert len(many) == len(few)
+
+
 # The detail page
 
 
@@ -337,6 +355,20 @@ def test_the_detail_shows_the_history_and_the_actions_of_a_draft(client, agent):
     assert response.context["can_change"] and not response.context["problems"]
     assert _url("request_edit", need.pk) in content
     assert _url("request_submit", need.pk) in content
+
+
+def test_the_detail_tells_the_history_in_words(client, agent, daect):
+    need = MissionRequestFactory(created_by=agent)
+    services.request_submit(need=need, by=agent)
+    services.request_send_back(need=need, by=daect, reason="Précisez le budget local.")
+    client.force_login(agent)
+    response = client.get(_url("request_detail", need.pk))
+    labels = [(str(e.from_label), str(e.to_label)) for e in response.context["events"]]
+    assert labels == [
+        (str(State.DRAFT.label), str(State.SUBMITTED.label)),
+        (str(State.SUBMITTED.label), str(State.INFO_REQUESTED.label)),
+    ]
+    assert "Précisez le budget local." in response.content.decode()
 
 
 def test_the_detail_counts_the_proposals_without_naming_the_collectivities(client, agent):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,6 +202,29 @@ def test_daect_lists_every_proposal(client, daect):
     _open_proposal()
     client.force_login(daect)
     assert len(client.get(reverse("missions:proposal_list")).context["proposals"]) == 2
+
+
+def test_the_list_costs_the_same_queries_whatever_its_length(client, daect):
+    client.force_login(daect)
+    _open_proposal()
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("missions:proposal_list"))
+    for _ in range(5):
+        _open_proposal()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("missions:proposal_list"))
+    assert len(response.context["proposals"]) == 6
+    assert len(many) == len(few)
+
+
+def test_the_list_marks_an_open_proposal_whose_deadline_is_past(client):
+    proposal, member = _open_proposal()
+    client.force_login(member)
+    assert "Délai dépassé" not in client.get(reverse("missions:proposal_list")).content.decode()
+    MissionProposal.objects.filter(pk=proposal.pk).update(
+        response_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert "Délai dépassé" in client.get(reverse("missions:proposal_list")).content.decode()
 
 
 @pytest.mark.parametrize(
