@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +17,7 @@ from . import services
 from .forms import AcceptForm
 from .models import EmbassyComment, MissionReport, ReportAnnex, ReportEvent
 
-CONTENT_FIELDS = ["summary", "activities", "results", "recommendations", "follow_up", "lessons"]
+CONTENT_FIELDS = MissionReport.CONTENT_FIELDS
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -92,8 +91,6 @@ def _request_revision(report: MissionReport, request: HttpRequest, reason: str):
 
 
 def _unpublish(report: MissionReport, request: HttpRequest, reason: str):
-    if not report.is_published:
-        raise ValidationError(_("This report is not published."), code="not_published")
     return services.report_unpublish(report=report, by=request.user, reason=reason)
 
 

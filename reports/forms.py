@@ -13,7 +13,7 @@ from expect.core.uploads import document_name, validate_annex, validate_pdf
 from .models import MissionReport, ReportAnnex
 
 TEXT_MAX_LENGTH = 20_000
-TEXT_FIELDS = ["summary", "activities", "results", "recommendations", "follow_up", "lessons"]
+TEXT_FIELDS = MissionReport.CONTENT_FIELDS
 
 
 class ReportForm(forms.ModelForm):

@@ -51,6 +51,8 @@ class MissionReport(Archivable):
         EXCELLENT = 4, _("4 — Excellent")
 
     OPEN_STATES = (State.DRAFT, State.REVISION_REQUESTED)
+    # The structured part, written by the experts: edited, searched and shown together.
+    CONTENT_FIELDS = ("summary", "activities", "results", "recommendations", "follow_up", "lessons")
     UPLOAD_DIR = "reports"
 
     mission = models.OneToOneField(

@@ -11,7 +11,9 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-SEARCHED_FIELDS = ("summary", "activities", "results", "recommendations", "follow_up", "lessons")
+from .models import MissionReport
+
+SEARCHED_FIELDS = MissionReport.CONTENT_FIELDS
 # A person types a few words; beyond that, words only make the query heavier.
 MAX_WORDS = 20
 

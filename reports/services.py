@@ -18,7 +18,7 @@ from expect.accounts.models import User
 from missions.models import Mission
 
 from . import emails
-from .models import EmbassyComment, MissionReport, ReportEvent
+from .models import EmbassyComment, MissionReport, ReportAnnex, ReportEvent
 
 State = MissionReport.State
 MState = Mission.State
@@ -187,10 +187,21 @@ def report_publish(*, report: MissionReport, by: User, with_file: bool = False) 
 def report_unpublish(*, report: MissionReport, by: User, reason: str = "") -> MissionReport:
     _require_daect(by)
     report = _lock(report)
+    if not report.is_published:
+        raise _refuse(_("This report is not published."), "not_published")
     report.is_published = False
     report.save(update_fields=["is_published"])
     _record(report, by, "published", report.state, reason)
     return report
+
+
+@transaction.atomic
+def annex_delete(*, annex: ReportAnnex, by: User) -> None:
+    """An expert removes an annex while the report can still be changed."""
+    report = _lock(annex.report)
+    check_editable(report, by)
+    annex.delete()
+    transaction.on_commit(partial(annex.file.storage.delete, annex.file.name))
 
 
 @transaction.atomic

@@ -181,7 +181,7 @@ def report_edit(request: HttpRequest, mission_pk: int) -> HttpResponse:
         "form": form,
         "report": report,
         "mission": report.mission,
-        "annexes": report.annexes.all(),
+        "annexes": report.annexes.select_related("uploaded_by"),
         "annex_form": AnnexForm(),
         **_crumbs(_("Edit the report"), report.mission, in_report=True),
     }
@@ -215,9 +215,10 @@ def report_annex_delete(request: HttpRequest, mission_pk: int, annex_pk: int) ->
     if refusal := _refusal(request.user, report):
         return _forbidden(request, refusal)
     annex = get_object_or_404(report.annexes, pk=annex_pk)
-    with transaction.atomic():
-        annex.delete()
-        transaction.on_commit(partial(annex.file.storage.delete, annex.file.name))
+    try:
+        services.annex_delete(annex=annex, by=request.user)
+    except (PermissionDenied, ValidationError) as error:
+        return _forbidden(request, _message(error))
     messages.success(request, _("The annex %(name)s is removed.") % {"name": annex.original_name})
     return redirect(reverse("reports:report_edit", args=[mission_pk]) + "#annexes")
 

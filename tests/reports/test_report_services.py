@@ -206,6 +206,31 @@ def test_only_daect_publishes(daect):
         services.report_publish(report=report, by=_expert(report))
 
 
+def test_it_withdraws_a_published_report_and_refuses_one_not_published(daect):
+    report = services.report_publish(report=_accepted(daect), by=daect)
+    report = services.report_unpublish(report=report, by=daect, reason="Données sensibles.")
+    assert not report.is_published
+    assert not MissionReport.objects.published().exists()
+    event = ReportEvent.objects.filter(report=report).last()
+    assert (event.from_state, event.to_state, event.comment) == (
+        "published",
+        State.ACCEPTED,
+        "Données sensibles.",
+    )
+    with pytest.raises(ValidationError) as error:
+        services.report_unpublish(report=report, by=daect)
+    assert error.value.code == "not_published"
+    assert ReportEvent.objects.filter(report=report, from_state="published").count() == 1
+
+
+def test_only_daect_withdraws_a_report(daect):
+    report = services.report_publish(report=_accepted(daect), by=daect)
+    with pytest.raises(PermissionDenied):
+        services.report_unpublish(report=report, by=_expert(report))
+    report.refresh_from_db()
+    assert report.is_published
+
+
 def test_the_embassy_of_the_country_comments(daect, django_capture_on_commit_callbacks):
     report = _submitted()
     agent = report.mission.request.created_by

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
@@ -331,14 +333,66 @@ def test_an_annex_over_the_size_limit_is_refused(client, settings):
     assert not ReportAnnex.objects.exists()
 
 
-def test_an_annex_is_removed_from_a_draft(client):
+def test_an_annex_is_removed_from_a_draft(client, tmp_path, django_capture_on_commit_callbacks):
     report = MissionReportFactory()
     client.force_login(_expert(report))
     upload = SimpleUploadedFile("photo.jpg", _image("JPEG"), "image/jpeg")
     client.post(_url("report_annex_add", report), {"file": upload})
     annex = ReportAnnex.objects.get()
-    client.post(_url("report_annex_delete", report, annex.pk))
+    assert (tmp_path / annex.file.name).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url("report_annex_delete", report, annex.pk))
+    assert response["Location"] == _url("report_edit", report) + "#annexes"
     assert not ReportAnnex.objects.exists()
+    assert not (tmp_path / annex.file.name).exists()
+
+
+def test_an_annex_of_a_handed_in_report_is_kept(client):
+    report = _complete()
+    expert = _expert(report)
+    ReportAnnex.objects.create(
+        report=report,
+        file=ContentFile(_pdf(), name="annexe.pdf"),
+        original_name="annexe.pdf",
+        content_type="application/pdf",
+        size=1,
+        uploaded_by=expert,
+    )
+    services.report_submit(report=report, by=expert)
+    client.force_login(expert)
+    annex = ReportAnnex.objects.get()
+    assert client.post(_url("report_annex_delete", report, annex.pk)).status_code == 403
+    assert ReportAnnex.objects.filter(pk=annex.pk).exists()
+
+
+def _edit_page_queries(client, report: MissionReport) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url("report_edit", report))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_edit_page_query_count_does_not_grow_with_annexes(client):
+    report = MissionReportFactory()
+    client.force_login(_expert(report))
+
+    def add_annexes(n: int) -> None:
+        for _ in range(n):
+            # Each by a different person: the page names who added each annex.
+            uploaded_by = _second_expert(report.mission)
+            ReportAnnex.objects.create(
+                report=report,
+                file=ContentFile(b"%PDF-1.4", name="annexe.pdf"),
+                original_name="annexe.pdf",
+                content_type="application/pdf",
+                size=8,
+                uploaded_by=uploaded_by,
+            )
+
+    add_annexes(1)
+    few = _edit_page_queries(client, report)
+    add_annexes(5)
+    assert _edit_page_queries(client, report) == few
 
 
 def test_an_annex_of_another_report_is_not_found(client):
