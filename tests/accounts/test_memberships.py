@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from expect.accounts.models import Membership
@@ -32,6 +34,9 @@ def test_a_referent_refuses_with_a_reason(client, referent, pending):
     client.post(url, {"reason": "Personne inconnue du service."})
     pending.refresh_from_db()
     assert pending.state == Membership.State.REFUSED
+    assert pending.reason == "Personne inconnue du service."
+    assert pending.decided_by == referent
+    assert mail.outbox[-1].to == [pending.user.email]
     assert "Personne inconnue" in mail.outbox[-1].body
 
 
@@ -40,6 +45,31 @@ def test_a_refusal_needs_a_reason(client, referent, pending):
     client.post(reverse("organisations:membership_refuse", args=[pending.pk]), {"reason": ""})
     pending.refresh_from_db()
     assert pending.state == Membership.State.PENDING
+
+
+def test_a_referent_sees_the_members_and_the_requests_to_decide(client, referent, pending):
+    other = MembershipFactory(state="active").user
+    client.force_login(referent)
+    page = client.get(reverse("organisations:members")).content.decode()
+    assert referent.email in page and pending.user.email in page
+    assert other.email not in page
+    assert reverse("organisations:membership_confirm", args=[pending.pk]) in page
+    assert reverse("organisations:membership_confirm", args=[referent.membership.pk]) not in page
+
+
+def test_the_members_page_query_count_does_not_grow_with_members(
+    client, referent, django_assert_num_queries
+):
+    collectivity = referent.membership.collectivity
+    client.force_login(referent)
+    MembershipFactory(collectivity=collectivity, state="active")
+    MembershipFactory(collectivity=collectivity)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("organisations:members")).status_code == 200
+    MembershipFactory.create_batch(10, collectivity=collectivity, state="active")
+    MembershipFactory.create_batch(10, collectivity=collectivity)
+    with django_assert_num_queries(len(few)):
+        client.get(reverse("organisations:members"))
 
 
 def test_a_plain_member_cannot_confirm(client, referent, pending):

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from missions.models import Mission
+from tests.accounts.factories import MembershipFactory
 from tests.labellisation.factories import LabelFactory, complete_application
 from tests.missions.factories import MissionFactory
 
@@ -43,4 +44,14 @@ def test_an_embassy_dashboard(client):
     for _ in range(4):
         MissionFactory(proposal__request__created_by=agent)
     assert Mission.objects.visible_to(agent).count() == 5
+    assert _queries(client) == few
+
+
+def test_a_daect_dashboard_lists_membership_requests_at_a_constant_cost(client, daect):
+    client.force_login(daect)
+    first = MembershipFactory()
+    few = _queries(client)
+    MembershipFactory.create_batch(5)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert first.user.get_full_name() in page and "Examiner 6 demandes" in page
     assert _queries(client) == few
