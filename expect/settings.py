@@ -215,6 +215,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# Antivirus: the ClamAV daemon's socket, "unix:///run/clamav/clamd.ctl" (or the bare path)
+# or "tcp://127.0.0.1:3310". Empty, as in a local run, means uploads are not scanned: the
+# admin says so on every page and `check --deploy` warns. When it is set and the daemon does
+# not answer, uploads are held until the task scan_held_uploads scans them.
+CLAMAV_URL = env.str("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)  # seconds
 
 # E-mail: EMAIL_URL (smtp://user:password@host:587/?tls=True) in production;
 # by default every message is written as a file under var/mail/ for a person to read.
@@ -260,6 +266,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Sends again what failed, once its back-off delay has passed.
     "reminders-retry": {
         "task": "notifications.deliver",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Scans the uploads held while the antivirus did not answer (CLAMAV_URL).
+    "uploads-scan-held": {
+        "task": "core.scan_held_uploads",
         "schedule": crontab(minute="*/5"),
     },
 }

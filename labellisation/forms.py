@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from expect.core.uploads import document_name, validate_pdf
+from expect.core.uploads import accept_upload
 from expect.organisations.models import Language, Theme
 
 from .models import (
@@ -110,20 +110,15 @@ class AttachmentForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        validate_pdf(upload)
-        upload.name = document_name(upload.name, "application/pdf")
-        return upload
+        # The disarmed copy, scanned: never the uploaded bytes.
+        return accept_upload(self.cleaned_data["file"])
 
     def save(self, *, application: LabelApplication, by) -> Attachment:
-        upload = self.cleaned_data["file"]
         return Attachment.objects.create(
             application=application,
             kind=self.cleaned_data["kind"],
-            file=upload,
-            original_name=upload.name,
-            size=upload.size,
             uploaded_by=by,
+            **self.cleaned_data["file"].document_fields(),
         )
 
 

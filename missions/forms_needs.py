@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from expect.core.uploads import document_name, validate_pdf
+from expect.core.uploads import accept_upload
 from expect.organisations.models import Language, Theme
 
 from . import services
@@ -127,15 +127,12 @@ class NeedAttachmentForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        validate_pdf(upload)
-        upload.name = document_name(upload.name, "application/pdf")
-        return upload
+        # The disarmed copy, scanned: never the uploaded bytes.
+        return accept_upload(self.cleaned_data["file"])
 
     def save(self, *, need: MissionRequest, by) -> RequestAttachment:
-        upload = self.cleaned_data["file"]
         return RequestAttachment.objects.create(
-            request=need, file=upload, original_name=upload.name, size=upload.size, uploaded_by=by
+            request=need, uploaded_by=by, **self.cleaned_data["file"].document_fields()
         )
 
 

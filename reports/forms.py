@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from expect.accounts.models import User
-from expect.core.uploads import document_name, validate_annex, validate_pdf
+from expect.core.uploads import accept_upload
 
 from .models import MissionReport, ReportAnnex
 
@@ -59,22 +59,24 @@ class ReportForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if "file" not in self.changed_data or not upload:
             return upload
-        validate_pdf(upload)
-        upload.name = document_name(upload.name, "application/pdf")
-        return upload
+        # The disarmed copy, scanned, takes the upload's place: never the uploaded bytes.
+        self.checked = accept_upload(upload)
+        return self.checked.file
 
     @property
     def saved_fields(self) -> list[str]:
         """What a save writes: never the state, which only the services change."""
         fields = list(TEXT_FIELDS)
         if "file" in self.changed_data and self.cleaned_data.get("file"):
-            return [*fields, "file", "file_name"]
+            return [*fields, "file", "file_name", *self.checked.scan_fields]
         return fields
 
     def save(self, commit: bool = True) -> MissionReport:
         report = super().save(commit=False)
         if "file_name" in self.saved_fields:
-            report.file_name = self.cleaned_data["file"].name
+            report.file_name = self.checked.name
+            for name, value in self.checked.scan_fields.items():
+                setattr(report, name, value)
         if commit:
             report.save(update_fields=self.saved_fields)
         return report
@@ -93,21 +95,17 @@ class AnnexForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        # The type stored is what the content is, never what the browser says.
-        self.content_type = validate_annex(upload)
-        upload.name = document_name(upload.name, self.content_type)
-        return upload
+        # The disarmed copy, scanned; its type is what the content is, never what the
+        # browser says.
+        return accept_upload(self.cleaned_data["file"], images=True)
 
     def save(self, *, report: MissionReport, by: User) -> ReportAnnex:
-        upload = self.cleaned_data["file"]
+        checked = self.cleaned_data["file"]
         return ReportAnnex.objects.create(
             report=report,
-            file=upload,
-            original_name=upload.name,
-            content_type=self.content_type,
-            size=upload.size,
+            content_type=checked.content_type,
             uploaded_by=by,
+            **checked.document_fields(),
         )
 
 

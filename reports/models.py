@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import UploadedDocument, random_upload_path
+from expect.core.models import ScannedFile, UploadedDocument, random_upload_path
 from missions.models import Mission
 
 
@@ -35,7 +35,7 @@ class MissionReportQuerySet(ArchivableQuerySet):
         return self.due(today).filter(mission__report_due_on__lt=today)
 
 
-class MissionReport(Archivable):
+class MissionReport(Archivable, ScannedFile):
     """The report of a mission, due two months after the return to France."""
 
     class State(models.TextChoices):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.core.archive import discard_draft
+from expect.core.downloads import document_download
 
 from .. import permissions, services
 from ..forms import (
@@ -279,13 +280,10 @@ def _attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = _attachment(request, pk, attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf",
+    return document_download(
+        request, attachment, filename=attachment.original_name, content_type="application/pdf"
     )
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from expect.accounts.models import User
 from expect.core.archive import discard_draft
+from expect.core.downloads import document_download
 
 from .. import services
 from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problems
@@ -229,14 +230,11 @@ def request_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def request_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     need = _visible(request, pk)
     attachment = get_object_or_404(need.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf",
+    return document_download(
+        request, attachment, filename=attachment.original_name, content_type="application/pdf"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from expect.core.downloads import document_download
 from expect.core.pages import page_context
 from expect.core.pdf import pdf_response, render_pdf
 from expect.organisations.models import Theme
@@ -84,14 +85,14 @@ def library_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def library_report_file(request: HttpRequest, pk: int) -> FileResponse:
+def library_report_file(request: HttpRequest, pk: int) -> HttpResponse:
     report = _published(pk)
     # DAECT chooses to publish the file or only the structured part.
     if not report.publish_file or not report.file:
         raise Http404
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
+    return document_download(
+        request,
+        report,
         filename=report.file_name or f"rapport-{report.pk}.pdf",
         content_type="application/pdf",
     )

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.accounts.models import User
+from expect.core.downloads import document_download
 from missions.models import Mission
 
 from .. import services
@@ -225,28 +226,22 @@ def report_annex_delete(request: HttpRequest, mission_pk: int, annex_pk: int) ->
 
 @login_required
 @require_GET
-def report_annex(request: HttpRequest, mission_pk: int, annex_pk: int) -> FileResponse:
+def report_annex(request: HttpRequest, mission_pk: int, annex_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
     annex = get_object_or_404(report.annexes, pk=annex_pk)
-    return FileResponse(
-        annex.file.open("rb"),
-        as_attachment=True,
-        filename=annex.original_name,
-        content_type=annex.content_type,
+    return document_download(
+        request, annex, filename=annex.original_name, content_type=annex.content_type
     )
 
 
 @login_required
 @require_GET
-def report_file(request: HttpRequest, mission_pk: int) -> FileResponse:
+def report_file(request: HttpRequest, mission_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
     if not report.file:
         raise Http404
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=report.file_name or "rapport.pdf",
-        content_type="application/pdf",
+    return document_download(
+        request, report, filename=report.file_name or "rapport.pdf", content_type="application/pdf"
     )
 
 

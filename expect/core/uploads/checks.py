@@ -1,7 +1,7 @@
 """Checks on uploaded documents: by content, never by name or browser-sent type.
 
-Every check reads the file itself: the magic bytes say what it is, then pypdf or Pillow
-must read it. Whatever a hostile file makes these libraries raise becomes a clear
+Every check reads the file itself: the magic bytes say what it is, then qpdf (pikepdf)
+or Pillow must read it. Whatever a hostile file makes these libraries raise becomes a clear
 ValidationError, never a server error.
 """
 
@@ -18,9 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from .disarm import disarm_pdf
 
 PDF_MAGIC = b"%PDF-"
 # Viewers look for the end-of-file marker in the last kilobyte (PDF 1.7, implementation
@@ -37,7 +36,7 @@ MARKUP = re.compile(
 MAX_NAME_LENGTH = 150
 
 
-def _check_size(upload: UploadedFile) -> None:
+def check_size(upload: UploadedFile) -> None:
     if upload.size > settings.MAX_UPLOAD_SIZE:
         raise ValidationError(
             _("This file is too large (%(size)s); the maximum is %(max)s.")
@@ -67,9 +66,9 @@ def _check_no_markup(upload: UploadedFile) -> None:
         )
 
 
-def validate_pdf(upload: UploadedFile) -> None:
-    """A complete, readable, unencrypted PDF of at most MAX_UPLOAD_SIZE bytes."""
-    _check_size(upload)
+def check_pdf_envelope(upload: UploadedFile) -> None:
+    """What can be seen without parsing: size, the PDF header, no markup, the end marker."""
+    check_size(upload)
     if _read_at(upload, 0, len(PDF_MAGIC)) != PDF_MAGIC:
         raise ValidationError(
             _("This file is not a PDF. Export your document as PDF and try again."),
@@ -77,79 +76,21 @@ def validate_pdf(upload: UploadedFile) -> None:
         )
     _check_no_markup(upload)
     if PDF_EOF not in _read_at(upload, max(upload.size - PDF_TAIL_SIZE, 0), PDF_TAIL_SIZE):
-        raise _damaged_pdf()
-    _check_readable(upload)
-    upload.seek(0)
+        raise _damaged()
 
 
-def _damaged_pdf() -> ValidationError:
+def validate_pdf(upload: UploadedFile) -> None:
+    """A complete, readable, unencrypted PDF of at most MAX_UPLOAD_SIZE bytes, which qpdf
+    parses whole (see disarm.disarm_pdf, which also rewrites it)."""
+    check_pdf_envelope(upload)
+    disarm_pdf(_read_at(upload, 0, upload.size))
+
+
+def _damaged() -> ValidationError:
     return ValidationError(
         _("This PDF cannot be read: it seems damaged. Export it again and retry."),
         code="malformed",
     )
-
-
-def _check_readable(upload: UploadedFile) -> None:
-    try:
-        reader = PdfReader(upload, strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("This PDF is protected by a password: send a version without protection."),
-                code="encrypted",
-            )
-        if len(reader.pages) == 0:
-            raise PyPdfError("no page")
-        if _has_active_content(reader.trailer):
-            raise ValidationError(
-                _(
-                    "This PDF contains scripts, launch actions or attached files, which the "
-                    "portal does not accept: the documents are shared with other people. "
-                    "Print it again as a plain PDF and retry."
-                ),
-                code="active_content",
-            )
-    except ValidationError:
-        raise
-    except Exception:  # pypdf raises many kinds of errors on damaged files
-        raise _damaged_pdf() from None
-    finally:
-        upload.seek(0)
-
-
-# PDF names of code that runs when the file is opened, or of files carried inside it.
-ACTIVE_PDF_NAMES = frozenset(
-    {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia"}
-)
-# How many PDF objects the check looks at, at most: the file's structure, not its text.
-ACTIVE_CONTENT_BUDGET = 50_000
-
-
-def _has_active_content(root) -> bool:
-    """Whether the document's object tree names a script, a launch action or an attachment.
-
-    The walk follows references from the trailer, each object once, within a budget so
-    that a crafted file cannot make it run for long; page content streams are not read.
-    """
-    seen: set[int] = set()
-    stack = [root]
-    budget = ACTIVE_CONTENT_BUDGET
-    while stack and budget:
-        budget -= 1
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
-                continue
-            seen.add(node.idnum)
-            node = node.get_object()
-        if isinstance(node, DictionaryObject):
-            if ACTIVE_PDF_NAMES.intersection(node.keys()):
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, ArrayObject):
-            stack.extend(node)
-        elif isinstance(node, NameObject) and node in ACTIVE_PDF_NAMES:
-            return True
-    return False
 
 
 def safe_filename(name: str, *, default: str = "document.pdf") -> str:
@@ -192,7 +133,7 @@ MAX_IMAGE_PIXELS = 50_000_000
 def validate_image(upload: UploadedFile) -> str:
     """A readable PNG or JPEG image of at most MAX_UPLOAD_SIZE bytes and MAX_IMAGE_PIXELS
     pixels; returns its MIME type."""
-    _check_size(upload)
+    check_size(upload)
     head = _read_at(upload, 0, 8)
     found = [kind for magic, kind in IMAGE_MAGICS.items() if head.startswith(magic)]
     if not found:
