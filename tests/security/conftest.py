@@ -1,7 +1,10 @@
+from collections.abc import Iterator
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from tests.security.clamd import Clamd
 from tests.security.world import World, build_world
 
 
@@ -19,3 +22,26 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
     ):
         yield build_world()
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory) -> Iterator[Clamd]:
+    """A real ClamAV daemon on a signature database made here: the EICAR test string only.
+
+    No signature can be downloaded here (nor in CI), and none is needed: the EICAR file is
+    the industry's test virus. The daemon listens on a Unix socket of its own, with its
+    own configuration (not the system's clamav-daemon service); it starts in well under a
+    second with one signature, and is stopped at the end of the session.
+    """
+    daemon = Clamd(tmp_path_factory.mktemp("clamd"))
+    daemon.start()
+    yield daemon
+    daemon.stop()
+
+
+@pytest.fixture
+def scanning(clamd, settings) -> Clamd:
+    """Uploads are scanned by the test daemon, running."""
+    settings.CLAMAV_URL = clamd.url
+    clamd.start()
+    return clamd

@@ -1,7 +1,8 @@
 """Hostile files posted to every upload form of the portal are refused, cleanly.
 
 The corpus is made here: renamed executables, web pages and SVG posing as PDF or PNG,
-polyglots, bombs, encrypted, cut or damaged PDFs, files over the size limit. Each goes
+polyglots, bombs, encrypted, cut or damaged PDFs, files over the size limit. (PDFs with
+scripts, actions or attached files are disarmed, not refused: test_active_pdf_uploads.py.) Each goes
 to each form (application documents, need documents, the report PDF, report annexes):
 no server error, the reason shown to the person, nothing saved, no file left in storage.
 Good files with hostile names are kept under random names, their names made harmless.
@@ -16,24 +17,22 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from expect.core.uploads import validate_annex, validate_pdf
 from labellisation.models import Attachment
 from missions.models import RequestAttachment
 from reports.models import MissionReport, ReportAnnex
+from tests.security.upload_forms import FORMS, stored_state
 from tests.security.world import World, real_pdf
 
 pytestmark = pytest.mark.django_db
@@ -156,76 +155,9 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
     "truncated PDF": ("lettre.pdf", lambda: real_pdf()[: len(real_pdf()) // 2]),
     "PDF header then garbage": ("lettre.pdf", lambda: b"%PDF-1.7\n" + b"\xde\xad" * 500 + b"%%EOF"),
     "PDF without pages": ("lettre.pdf", pdf_without_pages),
-    "PDF running JavaScript when opened": (
-        "lettre.pdf",
-        lambda: pdf_with(lambda w: w.add_js("app.alert('EXPE-CT');")),
-    ),
-    "PDF carrying an executable": (
-        "lettre.pdf",
-        lambda: pdf_with(lambda w: w.add_attachment("facture.exe", PE)),
-    ),
-    "PDF launching a program": ("lettre.pdf", pdf_with_launch_action),
     "truncated PNG": ("photo.png", lambda: image("PNG")[:60]),
     "GIF named .png": ("photo.png", lambda: image("GIF")),
 }
-
-
-# --- The upload forms. -------------------------------------------------------------------------
-
-
-@dataclass
-class UploadForm:
-    role: str
-    url: Callable[[World], str]
-    data: dict
-    validator: Callable
-
-    def post(self, client, world: World, upload: SimpleUploadedFile):
-        client.force_login(world.users[self.role])
-        return client.post(self.url(world), {**self.data, "file": upload}, follow=True)
-
-
-REPORT_TEXT = {"summary": "Résumé inchangé ?", "results": "Des résultats."}
-FORMS = {
-    "application document": UploadForm(
-        "member_a",
-        lambda w: reverse("labellisation:application_step", args=[w.draft.pk, "documents"]),
-        {"kind": Attachment.Kind.SUPPORTING},
-        validate_pdf,
-    ),
-    "need document": UploadForm(
-        "embassy_x",
-        lambda w: reverse("missions:request_attachment_add", args=[w.need.pk]),
-        {},
-        validate_pdf,
-    ),
-    "report PDF": UploadForm(
-        "expert_on",
-        lambda w: reverse("reports:report_edit", args=[w.mission.pk]),
-        REPORT_TEXT,
-        validate_pdf,
-    ),
-    "report annex": UploadForm(
-        "expert_on",
-        lambda w: reverse("reports:report_annex_add", args=[w.mission.pk]),
-        {},
-        validate_annex,
-    ),
-}
-
-
-def stored_state(world: World) -> tuple:
-    """Everything an upload could have written: rows, the report's file, files on disk."""
-    report = MissionReport.objects.get(pk=world.report.pk)
-    on_disk = sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
-    return (
-        Attachment.objects.count(),
-        RequestAttachment.objects.count(),
-        ReportAnnex.objects.count(),
-        report.file.name,
-        report.summary,
-        on_disk,
-    )
 
 
 def reason(validator: Callable, content: bytes, name: str) -> str:
