@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
+from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -93,7 +94,7 @@ class ExpertInline(admin.TabularInline):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["kind", "download", "size", "uploaded_by", "uploaded_at"]
+    fields = ["kind", "download", antivirus, "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
 
     @admin.display(description=_("file"))

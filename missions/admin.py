@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
+from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -68,7 +69,7 @@ class EventInline(ReadOnlyInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = RequestAttachment
-    fields = ["download", "size", "uploaded_by", "uploaded_at"]
+    fields = ["download", antivirus, "size", "uploaded_by", "uploaded_at"]
 
     @admin.display(description=_("file"))
     def download(self, obj: RequestAttachment) -> str:

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin
+from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -61,7 +62,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AnnexInline(ReadOnlyInline):
     model = ReportAnnex
-    fields = ["download", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = ["download", antivirus, "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     related = ("uploaded_by", "report")
 
@@ -125,7 +126,7 @@ class MissionReportAdmin(ArchiveAdmin):
     date_hierarchy = "submitted_at"
     fieldsets = [
         (None, {"fields": ["mission", "state", "due_on", "submitted_at", "submitted_by"]}),
-        (_("Content"), {"fields": [*CONTENT_FIELDS, "report_file"]}),
+        (_("Content"), {"fields": [*CONTENT_FIELDS, "report_file", antivirus]}),
         (_("Evaluation"), {"fields": ["is_late", "rating", "evaluation", "evaluated_at"]}),
         (_("Library"), {"fields": ["is_published", "publish_file", "published_at"]}),
     ]
@@ -138,6 +139,7 @@ class MissionReportAdmin(ArchiveAdmin):
         "submitted_by",
         *CONTENT_FIELDS,
         "report_file",
+        antivirus,
         "is_late",
         "rating",
         "evaluation",

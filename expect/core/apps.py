@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import dashboard
+        from . import dashboard, system_checks  # noqa: F401  (registers the checks)
 
         dashboard.autodiscover()

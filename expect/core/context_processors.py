@@ -2,5 +2,10 @@ from django.conf import settings
 
 
 def portal(request) -> dict:
-    """What every page needs: the site URL for absolute links and the DAECT contact."""
-    return {"SITE_URL": settings.SITE_URL, "DAECT_EMAIL": settings.DAECT_EMAIL}
+    """What every page needs: the site URL for absolute links and the DAECT contact; and
+    whether uploads go unscanned (no CLAMAV_URL), which the admin says on every page."""
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "DAECT_EMAIL": settings.DAECT_EMAIL,
+        "UPLOADS_UNSCANNED": not settings.CLAMAV_URL,
+    }

@@ -17,6 +17,7 @@ def test_a_production_configuration_passes_check_deploy(tmp_path):
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_COOKIES": "true",
         "SECURE_HSTS_SECONDS": "31536000",
+        "CLAMAV_URL": "unix:///run/clamav/clamd.ctl",
         "EXPECT_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(
