@@ -370,6 +370,8 @@ LOGGING = {
         # django-axes announces itself at start-up; `manage.py check --deploy` must print
         # its verdict alone (its sign-in failures, logged elsewhere, are still reported).
         "axes.apps": {"level": "WARNING"},
+        # pikepdf (the uploads' disarm) says hello at import; its warnings still show.
+        "pikepdf": {"level": "WARNING"},
     },
 }
 
