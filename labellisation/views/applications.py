@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from expect.core.archive import discard_draft
 from expect.core.downloads import document_download
+from expect.core.uploads import tell_what_was_removed
 
 from .. import permissions, services
 from ..forms import (
@@ -125,9 +126,10 @@ def _step_forms(step: str, application: LabelApplication, data, files) -> dict:
     return {"form": CommitmentForm(data, instance=application)}
 
 
-def _save_step(step: str, forms: dict, application: LabelApplication, user) -> None:
+def _save_step(step: str, forms: dict, application: LabelApplication, request) -> None:
     if step == "documents":
-        forms["form"].save(application=application, by=user)
+        forms["form"].save(application=application, by=request.user)
+        tell_what_was_removed(request, forms["form"].cleaned_data["file"])
     else:
         (forms.get("form") or forms["formset"]).save()
 
@@ -143,7 +145,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     bound = forms.get("form") or forms["formset"]
     if data is not None and bound.is_valid():
         with transaction.atomic():
-            _save_step(step, forms, application, request.user)
+            _save_step(step, forms, application, request)
         messages.success(request, _("Saved."))
         index = STEP_SLUGS.index(step)
         if "continue" in request.POST and step != "documents":

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expect.accounts.models import User
 from expect.core.archive import discard_draft
 from expect.core.downloads import document_download
+from expect.core.uploads import tell_what_was_removed
 
 from .. import services
 from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problems
@@ -222,6 +223,7 @@ def request_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The document %(name)s is added.") % {"name": attachment.original_name}
         )
+        tell_what_was_removed(request, form.cleaned_data["file"])
     else:
         for message in form.errors.get("file", []):
             messages.error(request, message)

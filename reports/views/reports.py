@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from expect.accounts.models import User
 from expect.core.downloads import document_download
+from expect.core.uploads import tell_what_was_removed
 from missions.models import Mission
 
 from .. import services
@@ -177,6 +178,8 @@ def report_edit(request: HttpRequest, mission_pk: int) -> HttpResponse:
                 return _forbidden(request, refusal)
             _save_draft(form, old_file)
         messages.success(request, _("The draft is saved."))
+        if checked := getattr(form, "checked", None):
+            tell_what_was_removed(request, checked)
         return redirect("reports:report_detail", mission_pk)
     context = {
         "form": form,
@@ -206,6 +209,7 @@ def report_annex_add(request: HttpRequest, mission_pk: int) -> HttpResponse:
             return _forbidden(request, refusal)
         annex = form.save(report=locked, by=request.user)
     messages.success(request, _("The annex %(name)s is added.") % {"name": annex.original_name})
+    tell_what_was_removed(request, form.cleaned_data["file"])
     return redirect(reverse("reports:report_edit", args=[mission_pk]) + "#annexes")
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .checks import (
     PDF_MAGIC,
@@ -30,6 +33,7 @@ from .scan import ScanOutcome, scan_upload
 __all__ = [
     "CheckedUpload",
     "accept_upload",
+    "tell_what_was_removed",
     "document_name",
     "safe_filename",
     "validate_annex",
@@ -38,6 +42,27 @@ __all__ = [
 ]
 
 PDF = "application/pdf"
+# What the disarm removes (disarm.py's codes), as the person who sent the file reads it.
+_SCRIPTS = gettext_lazy("scripts")
+_AUTOMATIC = gettext_lazy("actions run automatically")
+_OPENING = gettext_lazy("actions that open programs or other files")
+_FORMS = gettext_lazy("form actions")
+_MEDIA = gettext_lazy("media or 3D content")
+_FILES = gettext_lazy("attached files")
+_LINKS = gettext_lazy("links other than web or e-mail addresses")
+REMOVED_LABELS = {
+    "javascript": _SCRIPTS,
+    "open_action": _AUTOMATIC,
+    "additional_actions": _AUTOMATIC,
+    **dict.fromkeys(["launch", "gotor", "gotoe", "thread", "importdata"], _OPENING),
+    **dict.fromkeys(["submitform", "resetform", "hide", "xfa"], _FORMS),
+    **dict.fromkeys(
+        ["rich_media", "richmedia", "richmediaexecute", "rendition", "movie", "sound"], _MEDIA
+    ),
+    **dict.fromkeys(["screen", "3d", "goto3dview"], _MEDIA),
+    **dict.fromkeys(["embedded_files", "fileattachment"], _FILES),
+    "uri": _LINKS,
+}
 IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 
 
@@ -63,6 +88,17 @@ class CheckedUpload:
         """The fields of a ScannedFile: the scan, and what the disarm removed."""
         detail = f"removed: {', '.join(sorted(self.removed))}" if self.removed else ""
         return {**self.scan.fields, "scan_detail": detail}
+
+    @property
+    def removal_notice(self) -> str | None:
+        """What the person is told when the disarm removed something, or None."""
+        if not self.removed:
+            return None
+        labels = sorted({str(REMOVED_LABELS.get(code, _FORMS)) for code in self.removed})
+        return _(
+            "The portal removed from %(name)s what could run or open something: %(items)s. "
+            "The rest of the document is kept."
+        ) % {"name": self.name, "items": ", ".join(labels)}
 
     def document_fields(self) -> dict:
         """The fields of an UploadedDocument made from this upload (uploaded_by aside)."""
@@ -101,3 +137,8 @@ def _reencoded(data: bytes, content_type: str) -> bytes:
             _("This image cannot be read: it seems damaged. Export it again and retry."),
             code="malformed",
         ) from None
+
+
+def tell_what_was_removed(request: HttpRequest, checked: CheckedUpload) -> None:
+    if notice := checked.removal_notice:
+        messages.warning(request, notice)
