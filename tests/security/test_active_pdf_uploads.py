@@ -43,7 +43,8 @@ def _post_and_download(client, world, form_name: str, content: bytes) -> tuple[o
             accept_upload(SimpleUploadedFile("lettre.pdf", content))
         assert escape(refusal.value.messages[0]) in response.content.decode()
         return None, b""
-    assert "Le portail a retiré de lettre.pdf ce qui pouvait s’exécuter" in response.content.decode()
+    notice = "Le portail a retiré de lettre.pdf ce qui pouvait s’exécuter"
+    assert notice in response.content.decode()
     document = form.latest(world)
     return document, downloaded(form.download(client, world, document))
 
