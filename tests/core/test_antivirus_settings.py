@@ -55,3 +55,13 @@ def test_the_admin_says_nothing_when_a_scanner_is_configured(client, daect, sett
     settings.CLAMAV_URL = "unix:///run/clamav/clamd.ctl"
     client.force_login(daect)
     assert 'id="uploads-unscanned"' not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_beat_scans_the_held_uploads_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["uploads-scan-held"]
+    assert entry["task"] == "core.scan_held_uploads"
+    assert len(entry["schedule"].minute) == 12
+    from expect.celery import app
+
+    app.loader.import_default_modules()
+    assert "core.scan_held_uploads" in app.tasks

@@ -161,3 +161,15 @@ def test_the_stored_copy_is_the_disarmed_one_and_says_what_was_removed(settings)
     assert active_content(stored) == []
     assert checked.document_fields()["scan_detail"] == "removed: launch, open_action"
     assert checked.size == len(stored) != len(content)
+
+
+def test_it_empties_an_attached_file_that_something_else_still_points_at():
+    def hidden(pdf):
+        exe = pdf.make_stream(b"MZ\x90\0" + b"\x90" * 64)
+        exe.Type = Name.EmbeddedFile
+        pdf.Root.Private = exe  # no file specification: a key of its own
+
+    result = disarm_pdf(plain(hidden))
+    assert result.removed == {"embedded_files"}
+    assert b"MZ" not in result.content
+    assert active_content(result.content) == []

@@ -54,6 +54,7 @@ REMOVED_KEYS = {
     "/EF": "embedded_files",  # the file carried by a file specification
     "/RF": "embedded_files",
     "/XFA": "xfa",
+    "/NeedsRendering": "xfa",  # without its XFA, the form is the AcroForm one
     "/Collection": "embedded_files",  # a portfolio shows its attached files
     "/RichMediaContent": "rich_media",
     "/RichMediaSettings": "rich_media",
@@ -197,7 +198,17 @@ def _strip(pdf: pikepdf.Pdf) -> set[str]:
         elif _is_dangerous_annotation(obj):
             removed.add(str(obj.Subtype)[1:].lower())
             _empty(obj)
+        elif _is_embedded_file(obj):
+            # Unreachable once its file specification lost /EF, unless something else
+            # points at it: its bytes go in any case.
+            removed.add("embedded_files")
+            obj.write(b"")
+            del obj["/Type"]
     return removed
+
+
+def _is_embedded_file(obj: pikepdf.Object) -> bool:
+    return isinstance(obj, pikepdf.Stream) and obj.get("/Type") == pikepdf.Name.EmbeddedFile
 
 
 def _strip_actions(obj: pikepdf.Object, key: str) -> set[str]:
@@ -244,6 +255,8 @@ def find_active(pdf: pikepdf.Pdf) -> list[str]:
             found.append(problem)
         if _is_dangerous_annotation(obj):
             found.append(str(obj.Subtype)[1:].lower())
+        if _is_embedded_file(obj):
+            found.append("embedded_files")
     return found
 
 
