@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from .disarm import disarm_pdf
+from .disarm import damaged_pdf, disarm_pdf
 
 PDF_MAGIC = b"%PDF-"
 # Viewers look for the end-of-file marker in the last kilobyte (PDF 1.7, implementation
@@ -76,7 +76,7 @@ def check_pdf_envelope(upload: UploadedFile) -> None:
         )
     _check_no_markup(upload)
     if PDF_EOF not in _read_at(upload, max(upload.size - PDF_TAIL_SIZE, 0), PDF_TAIL_SIZE):
-        raise _damaged()
+        raise damaged_pdf()
 
 
 def validate_pdf(upload: UploadedFile) -> None:
@@ -84,13 +84,6 @@ def validate_pdf(upload: UploadedFile) -> None:
     parses whole (see disarm.disarm_pdf, which also rewrites it)."""
     check_pdf_envelope(upload)
     disarm_pdf(_read_at(upload, 0, upload.size))
-
-
-def _damaged() -> ValidationError:
-    return ValidationError(
-        _("This PDF cannot be read: it seems damaged. Export it again and retry."),
-        code="malformed",
-    )
 
 
 def safe_filename(name: str, *, default: str = "document.pdf") -> str:

@@ -72,7 +72,7 @@ class Disarmed:
     removed: set[str] = field(default_factory=set)
 
 
-def _damaged() -> ValidationError:
+def damaged_pdf() -> ValidationError:
     return ValidationError(
         _("This PDF cannot be read: it seems damaged. Export it again and retry."),
         code="malformed",
@@ -105,7 +105,7 @@ def disarm_pdf(data: bytes) -> Disarmed:
     except ValidationError:
         raise
     except Exception:  # qpdf raises many kinds of errors on damaged or hostile files
-        raise _damaged() from None
+        raise damaged_pdf() from None
     content = output.getvalue()
     _check_disarmed(content)
     return Disarmed(content, removed)
@@ -115,21 +115,21 @@ def _check_readable(pdf: pikepdf.Pdf) -> None:
     if pdf.is_encrypted:
         raise _encrypted()
     if len(pdf.pages) == 0:
-        raise _damaged()
+        raise damaged_pdf()
     # Reading every object makes qpdf parse the whole file now; what it had to repair or
     # could not read shows as a warning: such a file is refused, not guessed at.
     for count, _obj in enumerate(pdf.objects):
         if count > MAX_OBJECTS:
-            raise _damaged()
+            raise damaged_pdf()
     if pdf.get_warnings():
-        raise _damaged()
+        raise damaged_pdf()
 
 
 def _check_disarmed(content: bytes) -> None:
     """The rewritten copy is read again: it must hold nothing that the strip removes."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         if find_active(pdf):
-            raise _damaged()
+            raise damaged_pdf()
 
 
 def _walk(root: pikepdf.Object) -> Iterator[pikepdf.Object]:
@@ -150,7 +150,7 @@ def _walk(root: pikepdf.Object) -> Iterator[pikepdf.Object]:
             seen.add(obj.objgen)
         count += 1
         if count > MAX_OBJECTS:
-            raise _damaged()
+            raise damaged_pdf()
         if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
             yield obj
             stack.extend(obj[key] for key in obj)
