@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
 from expect.core.archive import record_bulk_change
+from expect.core.models import ScanState
 
 from . import emails, permissions
 from .models import (
@@ -83,7 +84,9 @@ def missing_for_submission(application: LabelApplication) -> list[str]:
         missing.append(_("the description of the expertise"))
     if not application.experts.exists():
         missing.append(_("at least one proposed expert"))
-    if not application.attachments.filter(kind=Attachment.Kind.COMMITMENT_LETTER).exists():
+    letters = application.attachments.filter(kind=Attachment.Kind.COMMITMENT_LETTER)
+    # A letter the antivirus found infected was deleted: it is missing.
+    if not letters.exclude(scan_state=ScanState.INFECTED).exists():
         missing.append(_("the executive’s signed commitment letter or deliberation"))
     if not application.commitment:
         missing.append(_("the commitment to work with the Ministry on proposed missions"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core.models import ScanState
 from missions.models import Mission
 
 from . import emails
@@ -95,7 +96,8 @@ def missing_for_submission(report: MissionReport) -> list[str]:
         missing.append(_("the summary"))
     if not report.results.strip():
         missing.append(_("the results"))
-    if not report.file:
+    # A file the antivirus found infected was deleted: it is missing.
+    if not report.file or report.scan_state == ScanState.INFECTED:
         missing.append(_("the report as a PDF file"))
     return missing
 

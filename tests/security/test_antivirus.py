@@ -12,11 +12,16 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from expect.core.models import ScanState
 from expect.core.tasks import scan_held_uploads
 from expect.core.uploads.scan import ScannerUnavailable, find_virus
+from labellisation.services import missing_for_submission as missing_for_application
+from reports.services import missing_for_submission as missing_for_report
+from tests.labellisation.factories import complete_application
+from tests.reports.factories import MissionReportFactory
 from tests.security.pdf_corpus import EICAR, VISIBLE_TEXT, pdf_with_eicar, plain, visible_text
 from tests.security.upload_forms import FORMS, downloaded, stored_state
 
@@ -131,3 +136,21 @@ def test_an_unscanned_file_is_held_once_a_scanner_is_configured_then_scanned(
     document.refresh_from_db()
     assert document.scan_state == ScanState.CLEAN
     assert form.download(client, world, document).status_code == 200
+
+
+def test_a_commitment_letter_found_infected_is_missing_for_the_submission(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    application = complete_application()
+    assert missing_for_application(application) == []
+    application.attachments.update(scan_state=ScanState.INFECTED)
+    assert missing_for_application(application) == [
+        "la lettre d’engagement signée de l’exécutif ou la délibération"
+    ]
+
+
+def test_a_report_file_found_infected_is_missing_for_the_submission(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = MissionReportFactory(file=ContentFile(clean_pdf(), name="rapport.pdf"))
+    assert missing_for_report(report) == []
+    report.scan_state = ScanState.INFECTED
+    assert missing_for_report(report) == ["le rapport au format PDF"]
