@@ -7,14 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .models import User
+from .identity import canonical_email
 
 
 def username(request: HttpRequest, credentials: dict | None) -> str:
-    """The e-mail address as typed, in lower case: "Anne@X.fr" and "anne@x.fr" count together."""
+    """The address in its one spelling: "Anne@X.fr", "anne@x.fr" and "ſanne"-style
+    spellings the database folds count together (expect/accounts/identity.py)."""
     field = settings.AXES_USERNAME_FORM_FIELD
     value = (credentials or {}).get(field) or request.POST.get(field, "")
-    return User.objects.normalize_email(str(value)).strip().lower()
+    return canonical_email(value)
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
