@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from expect.core import guards
+
 from .identity import canonical_email
 
 
@@ -31,13 +33,5 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address attempts are counted for; behind the proxy, the one the proxy saw.
-
-    Only the last X-Forwarded-For entry is trusted: the ones before it are whatever
-    the client chose to send.
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address attempts are counted for: behind the proxy, the one it saw (guards.py)."""
+    return guards.client_ip(request)
