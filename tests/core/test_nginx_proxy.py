@@ -59,7 +59,7 @@ def local_config(text: str, *, upstream: str, http: int, https: int, tmp: Path) 
         "/srv/static": f"{tmp}/static",
         "pid /tmp/nginx.pid;": f"pid {tmp}/nginx.pid;",
         "access_log /dev/stdout;": f"access_log {tmp}/access.log;",
-        "http {": f"http {{\n    client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;",
+        "http {": f"http {{\n client_body_temp_path {tmp}/body;\n proxy_temp_path {tmp}/proxy;",
     }
     for old, new in replacements.items():
         assert old in text, old
