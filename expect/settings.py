@@ -13,7 +13,10 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from expect.envreader import env_bool, env_int
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("EXPECT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -36,7 +39,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files (SVG icons among them) carry the policies too.
     "csp.middleware.CSPMiddleware",
     "expect.core.security.PermissionsPolicyMiddleware",
+    # Refuses what did not come through the proxy, bodies over the cap and control bytes.
+    "expect.core.guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's, saving the session at each request (idle expiry), with a 503 page if it cannot.
     "expect.accounts.middleware.SlidingSessionMiddleware",
@@ -83,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No shared or browser cache keeps a signed-in person's pages, nor any download.
+    "expect.core.security.PrivateCacheMiddleware",
     # Records who made each change kept by django-simple-history (expect/core/archive.py).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -123,7 +130,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,15 +154,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # a working day
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)  # a working day
 # Idle expiry: each request pushes the end of the session a working day further.
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
 # account from one address, that pair is locked for AXES_COOLOFF_MINUTES; a password
 # reset through the e-mailed link lifts the lock.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The sign-in forms call the e-mail address "username", as Django's AuthenticationForm does.
@@ -213,14 +220,19 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# The fields of a form, files apart: every free text has its max_length, far below this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024, minimum=1)
+# A request body holds at most one file and its form: larger ones get the 413 page before
+# a byte is read (expect.core.guards). deploy/nginx.conf's client_max_body_size matches.
+REQUEST_FORM_OVERHEAD = 1024 * 1024
+REQUEST_BODY_MAX_SIZE = MAX_UPLOAD_SIZE + REQUEST_FORM_OVERHEAD
 # Antivirus: the ClamAV daemon's socket, "unix:///run/clamav/clamd.ctl" (or the bare path)
 # or "tcp://127.0.0.1:3310". Empty, as in a local run, means uploads are not scanned: the
 # admin says so on every page and `check --deploy` warns. When it is set and the daemon does
 # not answer, uploads are held until the task scan_held_uploads scans them.
 CLAMAV_URL = env.str("CLAMAV_URL", default="")
-CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)  # seconds
+CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 30, minimum=1)  # seconds
 
 # E-mail: EMAIL_URL (smtp://user:password@host:587/?tls=True) in production;
 # by default every message is written as a file under var/mail/ for a person to read.
@@ -261,7 +273,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every hour at a fixed minute, so that the 7 o'clock digest leaves at 7:05.
     "reminders-sweep": {
         "task": "notifications.sweep",
-        "schedule": crontab(minute=env.int("REMINDER_SWEEP_MINUTE", default=5)),
+        "schedule": crontab(minute=env_int("REMINDER_SWEEP_MINUTE", 5, maximum=59)),
     },
     # Sends again what failed, once its back-off delay has passed.
     "reminders-retry": {
@@ -278,10 +290,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Reminders (expect/notifications): a step missed while the system was down is still
 # sent within the catch-up window; a failing message is tried again with a back-off
 # delay (base × 3^n) and marked failed after the last attempt.
-REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=30)
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
-REMINDER_RETRY_DELAY = env.int("REMINDER_RETRY_DELAY", default=5 * 60)  # seconds
-REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)  # local time
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 30)
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_DELAY = env_int("REMINDER_RETRY_DELAY", 5 * 60)  # seconds
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, maximum=23)  # local time
 
 if REDIS_URL:
     CACHES = {
@@ -295,11 +307,11 @@ CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
 # HTTP hardening; a production configuration passes `manage.py check --deploy`.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -354,7 +366,17 @@ PERMISSIONS_POLICY = [
     "window-management",
     "xr-spatial-tracking",
 ]
-if env.bool("BEHIND_PROXY", default=False):
+# Behind the reverse proxy of docker-compose.yml (deploy/nginx.conf), which overwrites
+# X-Forwarded-For and X-Forwarded-Proto with what it saw: the application trusts exactly
+# TRUSTED_PROXY_HOPS proxies (expect.core.guards.client_ip) and refuses, with a 400, any
+# request that did not come through them (expect.core.guards.RequestGuardMiddleware).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if BEHIND_PROXY else 0, maximum=5)
+if BEHIND_PROXY and TRUSTED_PROXY_HOPS < 1:
+    raise ImproperlyConfigured("BEHIND_PROXY=true needs TRUSTED_PROXY_HOPS of 1 or more.")
+if not BEHIND_PROXY and TRUSTED_PROXY_HOPS:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS is set but BEHIND_PROXY is not true.")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from expect.organisations.models import Collectivity
 from expect.organisations.validators import validate_siren
 
+from .identity import EmailAddressField
 from .models import User
 
 SIREN_IN_TEXT = re.compile(r"\b(\d{9})\b")
@@ -29,7 +30,9 @@ def submit_helper(label: str, *layout) -> FormHelper:
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
+    # Any stored address may sign in, in any spelling the database would fold.
+    username = EmailAddressField(
+        check_deliverable=False,
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
@@ -148,17 +151,10 @@ class RegistrationForm(forms.ModelForm):
             Fieldset(_("Your password"), "password1", "password2"),
         )
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "An account already exists with this e-mail address. Sign in, or reset your "
-                    "password if you forgot it."
-                ),
-                code="duplicate_email",
-            )
-        return email
+    def _get_validation_exclusions(self):
+        # Whether an account already has this address is never told here: the service
+        # answers as for a new address and writes to its owner instead.
+        return {*super()._get_validation_exclusions(), "email"}
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -179,7 +175,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 class ResendConfirmationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = EmailAddressField(check_deliverable=False, label=_("E-mail address"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +220,7 @@ class SecondFactorCodeForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
-    new_email = forms.EmailField(
+    new_email = EmailAddressField(
         label=_("New e-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -243,8 +239,8 @@ class EmailChangeForm(forms.Form):
     def clean_new_email(self) -> str:
         from .services import email_in_use
 
-        email = User.objects.normalize_email(self.cleaned_data["new_email"]).strip().lower()
-        if email == self.user.email.lower():
+        email = self.cleaned_data["new_email"]
+        if email == User.objects.normalize_email(self.user.email):
             raise ValidationError(
                 _("This is already the address of your account."), code="same_email"
             )
@@ -259,3 +255,13 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("This is not your current password."), code="wrong_password")
         return password
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Django's, finding the account by the address in its one spelling (identity.py)."""
+
+    email = EmailAddressField(
+        check_deliverable=False,
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

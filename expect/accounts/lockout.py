@@ -7,14 +7,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .models import User
+from expect.core import guards
+
+from .identity import canonical_email
 
 
 def username(request: HttpRequest, credentials: dict | None) -> str:
-    """The e-mail address as typed, in lower case: "Anne@X.fr" and "anne@x.fr" count together."""
+    """The address in its one spelling: "Anne@X.fr", "anne@x.fr" and "ſanne"-style
+    spellings the database folds count together (expect/accounts/identity.py)."""
     field = settings.AXES_USERNAME_FORM_FIELD
     value = (credentials or {}).get(field) or request.POST.get(field, "")
-    return User.objects.normalize_email(str(value)).strip().lower()
+    return canonical_email(value)
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
@@ -30,13 +33,5 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address attempts are counted for; behind the proxy, the one the proxy saw.
-
-    Only the last X-Forwarded-For entry is trusted: the ones before it are whatever
-    the client chose to send.
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The address attempts are counted for: behind the proxy, the one it saw (guards.py)."""
+    return guards.client_ip(request)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from expect.core.archive import AuditTrail
 from expect.organisations.models import Collectivity, Embassy
 
+from .identity import EmailAddress, canonical_email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -21,7 +23,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email: str, password: str | None, **extra) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -36,8 +38,13 @@ class UserManager(BaseUserManager):
         extra.setdefault("email_confirmed_at", timezone.now())
         return self._create_user(email, password, **extra)
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # Django's only lowers the domain; an address here has one spelling (identity.py).
+        return canonical_email(email)
+
     def get_by_natural_key(self, username: str) -> User:
-        return self.get(email__iexact=username)
+        return self.get(email=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -51,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         FR = "fr", "Français"
         EN = "en", "English"
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = EmailAddress(_("e-mail address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -106,7 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = canonical_email(self.email)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -220,7 +227,7 @@ class EmailChange(models.Model):
         related_name="email_change",
         verbose_name=_("user"),
     )
-    new_email = models.EmailField(_("new e-mail address"))
+    new_email = EmailAddress(_("new e-mail address"))
     requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
     new_confirmed_at = models.DateTimeField(_("confirmed by the new address on"), null=True)
     old_confirmed_at = models.DateTimeField(_("confirmed by the current address on"), null=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -28,9 +28,26 @@ def confirmation_url(user: User) -> str:
 
 
 @transaction.atomic
-def register_member(*, collectivity: Collectivity, password: str, **fields) -> User:
-    """Create an account waiting for its e-mail confirmation and a pending membership."""
-    user = User.objects.create_user(role=User.Role.MEMBER, password=password, **fields)
+def register_member(*, collectivity: Collectivity, password: str, **fields) -> User | None:
+    """Create an account waiting for its e-mail confirmation and a pending membership.
+
+    If the address already has an account, nothing is created and its owner is told by
+    e-mail that someone tried: the person registering sees the same page either way, so
+    registration tells nobody which addresses have an account. Returns None then.
+    """
+    email = User.objects.normalize_email(fields.pop("email"))
+    try:
+        with transaction.atomic():  # a savepoint: the address may be taken meanwhile
+            user = User.objects.create_user(
+                email=email, role=User.Role.MEMBER, password=password, **fields
+            )
+    except IntegrityError:
+        user = None
+    if user is None:
+        owner = User.objects.filter(email=email).first()
+        if owner is not None:
+            transaction.on_commit(partial(emails.registration_attempted, owner))
+        return None
     Membership.objects.create(user=user, collectivity=collectivity)
     transaction.on_commit(lambda: send_email_confirmation(user))
     return user
@@ -116,7 +133,7 @@ class EmailChangeRefused(Exception):
 
 
 def email_in_use(email: str, *, by_other_than: User) -> bool:
-    return User.objects.filter(email__iexact=email).exclude(pk=by_other_than.pk).exists()
+    return User.objects.filter(email=email).exclude(pk=by_other_than.pk).exists()
 
 
 def email_change_url(change: EmailChange, side: str) -> str:
@@ -127,8 +144,8 @@ def email_change_url(change: EmailChange, side: str) -> str:
 @transaction.atomic
 def email_change_request(*, user: User, new_email: str) -> EmailChange:
     """Ask both addresses to confirm a new sign-in address; it replaces any earlier request."""
-    new_email = User.objects.normalize_email(new_email).strip().lower()
-    if new_email == user.email.lower():
+    new_email = User.objects.normalize_email(new_email)
+    if new_email == User.objects.normalize_email(user.email):
         raise EmailChangeRefused(_("This is already the address of your account."))
     if email_in_use(new_email, by_other_than=user):
         raise EmailChangeRefused(_("Another account already uses this e-mail address."))

@@ -18,6 +18,7 @@ from . import second_factor, services
 from .forms import (
     EmailAuthenticationForm,
     EmailChangeForm,
+    EmailPasswordResetForm,
     ProfileForm,
     RegistrationForm,
     ResendConfirmationForm,
@@ -40,12 +41,13 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in RegistrationForm.Meta.fields}
-        user = services.register_member(
+        services.register_member(
             collectivity=form.cleaned_data["collectivity"],
             password=form.cleaned_data["password1"],
             **data,
         )
-        request.session["registered_email"] = user.email
+        # The same page whether or not the address had an account (the service says why).
+        request.session["registered_email"] = data["email"]
         return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form, **page_context(_("Register"))})
 
@@ -84,7 +86,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(
-            email__iexact=form.cleaned_data["email"],
+            email=form.cleaned_data["email"],
             email_confirmed_at__isnull=True,
             is_active=True,
         ).first()
@@ -124,6 +126,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = EmailPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "emails/password_reset.txt"
     html_email_template_name = "emails/password_reset.html"

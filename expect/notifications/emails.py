@@ -96,6 +96,12 @@ def email_confirmation(user: User, url: str) -> None:
     _to_user("email_confirmation", user, {"url": url})
 
 
+def registration_attempted(user: User) -> None:
+    """Someone tried to create an account with this person's address: tell them, not the form."""
+    url = absolute_url(reverse("accounts:password_reset"))
+    _to_user("registration_attempted", user, {"url": url})
+
+
 def account_invitation(user: User, url: str, inviter: User | None = None) -> None:
     _to_user("account_invitation", user, {"url": url, "inviter": inviter})
 

@@ -80,12 +80,28 @@ def test_it_asks_to_choose_when_several_collectivities_match(client):
     assert not User.objects.exists()
 
 
-def test_it_refuses_a_duplicate_email_whatever_its_case(client):
-    UserFactory(email="lea.moreau@mairie.example.fr")
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Lea.Moreau@Mairie.Example.fr",
+        "lea.moreau@mairie.example.fr",
+        "ｌｅａ.moreau@mairie.example.fr",
+    ],
+)
+def test_an_address_with_an_account_gets_the_same_answer_and_its_owner_an_e_mail(client, typed):
+    owner = UserFactory(email="lea.moreau@mairie.example.fr")
     commune = CollectivityFactory()
-    response = client.post(URL, _data(commune.siren, email="Lea.Moreau@Mairie.Example.fr"))
-    assert "Un compte existe déjà" in response.content.decode()
-    assert User.objects.count() == 1
+    fresh = client.post(URL, _data(commune.siren, email="nouvelle@mairie.example.fr"))
+    mail.outbox.clear()
+    client.session.flush()
+
+    taken = client.post(URL, _data(commune.siren, email=typed))
+
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert User.objects.filter(email=owner.email).count() == 1
+    assert not Membership.objects.filter(user=owner).exists()
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "quelqu’un a tenté de créer un compte" in mail.outbox[0].body.lower()
 
 
 def test_it_refuses_a_weak_password(client):
