@@ -44,12 +44,12 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description=_("Archive the selection"))
+@admin.action(description=_("Archive the selection"), permissions=["change"])
 def archive_selected(modeladmin, request: HttpRequest, queryset) -> None:
     run_transition(request, queryset, lambda obj: archive.archive(obj, by=request.user))
 
 
-@admin.action(description=_("Restore the selection from the archive"))
+@admin.action(description=_("Restore the selection from the archive"), permissions=["change"])
 def restore_selected(modeladmin, request: HttpRequest, queryset) -> None:
     run_transition(request, queryset, lambda obj: archive.restore(obj, by=request.user))
 
