@@ -115,7 +115,7 @@ class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
     search_fields = ["partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
-        (None, {"fields": ["state", "matching", "mission_link", "decision_reason"]}),
+        (None, {"fields": ["state", "mission_link", "decision_reason"]}),
         (
             _("Partner"),
             {"fields": ["embassy", "country", "partner_name", "partner_kind", "partner_place"]},
@@ -137,7 +137,7 @@ class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
         ),
         (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
     ]
-    readonly_fields = ["matching", "mission_link"]
+    readonly_fields = ["mission_link"]
     inlines = [AttachmentInline, ProposalInline, EventInline]
     export_fields = [
         "partner_name",
@@ -175,13 +175,6 @@ class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
         export_csv,
         export_xlsx,
     ]
-
-    @admin.display(description=_("matching"))
-    def matching(self, obj: MissionRequest) -> str:
-        if obj.state not in MissionRequest.PROPOSABLE_STATES:
-            return "—"
-        url = reverse("missions:request_matching", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Propose to labelled collectivities"))
 
     @admin.display(description=_("mission"))
     def mission_link(self, obj: MissionRequest) -> str:

@@ -100,7 +100,21 @@ class ObjectAction:
         return self.link is None and self.form is None and not self.confirm
 
 
-class ObjectActionsMixin:
+class RefuseForgedActions:
+    """ModelAdmin mixin: a list action the person may not use is a 403.
+
+    Such an action is not offered; posted anyway, Django's admin would answer "no action
+    selected" and show the list again as if nothing had happened.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
+class ObjectActionsMixin(RefuseForgedActions):
     """ModelAdmin mixin: the `object_actions` as buttons and their pages."""
 
     object_actions: Sequence[ObjectAction] = ()
@@ -137,14 +151,6 @@ class ObjectActionsMixin:
         ]
         extra_context = {**(extra_context or {}), "object_actions": buttons}
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        # A list action the person may not use is not offered; posting it anyway is a 403,
-        # not the admin's "no action selected" that would leave the page as if nothing.
-        action = request.POST.get("action") if request.method == "POST" else None
-        if action and action not in self.get_actions(request):
-            raise PermissionDenied
-        return super().changelist_view(request, extra_context)
 
     def object_action_url(self, obj, name: str) -> str:
         info = f"admin:{self.opts.app_label}_{self.opts.model_name}_object_action"
