@@ -82,14 +82,33 @@ class NewEventInline(admin.StackedInline):
         return super().get_queryset(request).none()
 
 
-class ProjectInline(admin.TabularInline):
+def is_handed_in(application: LabelApplication | None) -> bool:
+    """What the applicant wrote is theirs: once submitted, DAECT asks for more information
+    instead of changing it."""
+    return application is not None and application.state != LabelApplication.State.DRAFT
+
+
+class ApplicantContentInline(admin.TabularInline):
+    """Rows the applicant wrote: read-only in the back office once the dossier is handed in."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not is_handed_in(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_handed_in(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_handed_in(obj) and super().has_delete_permission(request, obj)
+
+
+class ProjectInline(ApplicantContentInline):
     model = CooperationProject
-    extra = 0
 
 
-class ExpertInline(admin.TabularInline):
+class ExpertInline(ApplicantContentInline):
     model = ProposedExpert
-    extra = 0
 
 
 class AttachmentInline(admin.TabularInline):
@@ -127,6 +146,8 @@ class LabelApplicationAdmin(ObjectActionsMixin, ArchiveAdmin):
         "accepted_late",
         "decision_reason",
     ]
+    # What the applicant wrote, read-only once the dossier is handed in (see is_handed_in).
+    applicant_fields = ["theme", "expertise", "territory_actions", "commitment"]
     inlines = [
         ExpertInline,
         ProjectInline,
@@ -233,9 +254,16 @@ class LabelApplicationAdmin(ObjectActionsMixin, ArchiveAdmin):
     def has_add_permission(self, request):
         return False  # applications are filed by collectivities on the portal
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + self.applicant_fields if is_handed_in(obj) else fields
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not ApplicationEvent:
             return super().save_formset(request, form, formset, change)
+        # Nothing of these rows is saved as typed: the services write them (below). The
+        # admin's change message still reads what the formset saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for event_form in formset.forms:
             text = event_form.cleaned_data.get("comment", "") if event_form.has_changed() else ""
             if not text.strip():

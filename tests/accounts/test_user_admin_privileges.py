@@ -13,6 +13,7 @@ from django.urls import reverse
 from expect.accounts.groups import ACCOUNTS_GROUP, INSTRUCTION_GROUP, ensure_groups
 from expect.accounts.models import User
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,26 +30,10 @@ def _change_url(user: User) -> str:
     return reverse("admin:accounts_user_change", args=[user.pk])
 
 
-def _form_data(response) -> dict:
-    """What the change page would post back as it stands."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    return data
-
-
 def test_an_account_administrator_changes_a_members_name(client, accounts_admin):
     member = MembershipFactory(state="active").user
     client.force_login(accounts_admin)
-    data = {**_form_data(client.get(_change_url(member))), "last_name": "Nouveau"}
+    data = {**change_form_data(client.get(_change_url(member))), "last_name": "Nouveau"}
     response = client.post(_change_url(member), data)
     assert response.status_code == 302
     member.refresh_from_db()
@@ -68,7 +53,7 @@ def test_posting_privileges_anyway_changes_none_of_them(client, accounts_admin):
     instruction = Group.objects.get(name=INSTRUCTION_GROUP)
     client.force_login(accounts_admin)
     data = {
-        **_form_data(client.get(_change_url(member))),
+        **change_form_data(client.get(_change_url(member))),
         "is_staff": "on",
         "is_superuser": "on",
         "groups": [instruction.pk],
@@ -113,7 +98,7 @@ def test_an_account_administrator_cannot_take_over_a_superuser(client, accounts_
 def test_an_account_administrator_cannot_give_the_daect_role(client, accounts_admin):
     member = MembershipFactory(state="active").user
     client.force_login(accounts_admin)
-    data = {**_form_data(client.get(_change_url(member))), "role": "daect"}
+    data = {**change_form_data(client.get(_change_url(member))), "role": "daect"}
     response = client.post(_change_url(member), data)
     assert response.status_code == 200  # the form says the choice is not available
     member.refresh_from_db()
@@ -125,7 +110,7 @@ def test_a_superuser_gives_staff_status_and_a_group(client, daect):
     instruction = Group.objects.get_or_create(name=INSTRUCTION_GROUP)[0]
     client.force_login(daect)
     data = {
-        **_form_data(client.get(_change_url(member))),
+        **change_form_data(client.get(_change_url(member))),
         "is_staff": "on",
         "groups": [instruction.pk],
     }
