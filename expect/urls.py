@@ -1,20 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from expect.core.views import healthz
 
-admin.site.site_header = _("EXPE-CT — DAECT back office")
-admin.site.site_title = _("EXPE-CT back office")
-admin.site.index_title = _("Programme management")
-# A second factor's secret is never shown in the back office, not even to DAECT: a lost
-# device is reset from the user's page ("Reset the second factor" action).
-for _device in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(_device):
-        admin.site.unregister(_device)
-
+# Nothing here but routes: the admin's titles and registrations are set when the apps
+# load (expect/accounts/admin_site.py), never as a side effect of importing the URLconf,
+# which the autoreloader does in another thread while the system checks read the registry.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

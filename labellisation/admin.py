@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
+from .admin_actions import APPLICATION_ACTIONS, LABEL_ACTIONS
 from .models import (
     ApplicationEvent,
     Attachment,
@@ -81,14 +83,33 @@ class NewEventInline(admin.StackedInline):
         return super().get_queryset(request).none()
 
 
-class ProjectInline(admin.TabularInline):
+def is_handed_in(application: LabelApplication | None) -> bool:
+    """What the applicant wrote is theirs: once submitted, DAECT asks for more information
+    instead of changing it."""
+    return application is not None and application.state != LabelApplication.State.DRAFT
+
+
+class ApplicantContentInline(admin.TabularInline):
+    """Rows the applicant wrote: read-only in the back office once the dossier is handed in."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not is_handed_in(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_handed_in(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_handed_in(obj) and super().has_delete_permission(request, obj)
+
+
+class ProjectInline(ApplicantContentInline):
     model = CooperationProject
-    extra = 0
 
 
-class ExpertInline(admin.TabularInline):
+class ExpertInline(ApplicantContentInline):
     model = ProposedExpert
-    extra = 0
 
 
 class AttachmentInline(admin.TabularInline):
@@ -108,7 +129,8 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(ArchiveAdmin):
+class LabelApplicationAdmin(ObjectActionsMixin, ArchiveAdmin):
+    object_actions = APPLICATION_ACTIONS
     list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
     list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
     list_select_related = ["collectivity", "theme", "committee"]
@@ -125,6 +147,8 @@ class LabelApplicationAdmin(ArchiveAdmin):
         "accepted_late",
         "decision_reason",
     ]
+    # What the applicant wrote, read-only once the dossier is handed in (see is_handed_in).
+    applicant_fields = ["theme", "expertise", "territory_actions", "commitment"]
     inlines = [
         ExpertInline,
         ProjectInline,
@@ -152,6 +176,7 @@ class LabelApplicationAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.application_request_info(
                 application=obj, by=request.user, comment=reason
             ),
+            permissions=["request_information"],
         ),
         action_with_reason(
             "grant",
@@ -160,6 +185,7 @@ class LabelApplicationAdmin(ArchiveAdmin):
                 application=obj, by=request.user, reason=reason
             ),
             required=False,
+            permissions=["grant_label"],
         ),
         action_with_reason(
             "refuse",
@@ -167,12 +193,23 @@ class LabelApplicationAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.application_refuse(
                 application=obj, by=request.user, reason=reason
             ),
+            permissions=["refuse_application"],
         ),
         export_csv,
         export_xlsx,
     ]
 
-    @admin.action(description=_("Schedule for a selection committee"))
+    has_review_application_permission = workflow_permission("review_application")
+    has_request_information_permission = workflow_permission("request_information")
+    has_request_opinion_permission = workflow_permission("request_opinion")
+    has_schedule_application_permission = workflow_permission("schedule_application")
+    has_accept_late_application_permission = workflow_permission("accept_late_application")
+    has_grant_label_permission = workflow_permission("grant_label")
+    has_refuse_application_permission = workflow_permission("refuse_application")
+
+    @admin.action(
+        description=_("Schedule for a selection committee"), permissions=["schedule_application"]
+    )
     def schedule(self, request, queryset):
         """Ask which committee (and whether a late dossier is accepted), then schedule."""
         committees = CommitteeSession.objects.filter(date__gte=timezone.localdate()).order_by(
@@ -184,6 +221,8 @@ class LabelApplicationAdmin(ArchiveAdmin):
                 messages.error(request, _("Choose a committee."))
             else:
                 accept_late = request.POST.get("accept_late") == "on"
+                if accept_late and not self.has_accept_late_application_permission(request):
+                    raise PermissionDenied
                 run_transition(
                     request,
                     queryset,
@@ -200,11 +239,12 @@ class LabelApplicationAdmin(ArchiveAdmin):
             "title": _("Schedule for a selection committee"),
             "queryset": queryset,
             "committees": committees,
+            "may_accept_late": self.has_accept_late_application_permission(request),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/labellisation/schedule.html", context)
 
-    @admin.action(description=_("Start the review"))
+    @admin.action(description=_("Start the review"), permissions=["review_application"])
     def start_review(self, request, queryset):
         run_transition(
             request,
@@ -215,9 +255,16 @@ class LabelApplicationAdmin(ArchiveAdmin):
     def has_add_permission(self, request):
         return False  # applications are filed by collectivities on the portal
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + self.applicant_fields if is_handed_in(obj) else fields
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not ApplicationEvent:
             return super().save_formset(request, form, formset, change)
+        # Nothing of these rows is saved as typed: the services write them (below). The
+        # admin's change message still reads what the formset saved.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for event_form in formset.forms:
             text = event_form.cleaned_data.get("comment", "") if event_form.has_changed() else ""
             if not text.strip():
@@ -246,7 +293,8 @@ class CommitteeSessionAdmin(HistoryAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(ArchiveAdmin):
+class LabelAdmin(ObjectActionsMixin, ArchiveAdmin):
+    object_actions = LABEL_ACTIONS
     list_display = [
         "collectivity",
         "theme",
@@ -284,6 +332,7 @@ class LabelAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.label_suspend(
                 label=obj, by=request.user, reason=reason
             ),
+            permissions=["suspend_label"],
         ),
         action_with_reason(
             "reinstate",
@@ -292,6 +341,7 @@ class LabelAdmin(ArchiveAdmin):
                 label=obj, by=request.user, reason=reason
             ),
             required=False,
+            permissions=["reinstate_label"],
         ),
         action_with_reason(
             "revoke",
@@ -299,10 +349,15 @@ class LabelAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.label_revoke(
                 label=obj, by=request.user, reason=reason
             ),
+            permissions=["revoke_label"],
         ),
         export_csv,
         export_xlsx,
     ]
+
+    has_suspend_label_permission = workflow_permission("suspend_label")
+    has_reinstate_label_permission = workflow_permission("reinstate_label")
+    has_revoke_label_permission = workflow_permission("revoke_label")
 
     def has_add_permission(self, request):
         return False  # a label is only ever created by granting an application
@@ -366,7 +421,13 @@ class OpinionAdmin(HistoryAdmin):
         )
         obj.pk = opinion.pk
 
-    @admin.action(description=_("Remind the selected people"))
+    # Asking for an opinion, and reminding, is the application's "request_opinion" right.
+    has_request_opinion_permission = workflow_permission("request_opinion")
+
+    def has_add_permission(self, request):
+        return self.has_request_opinion_permission(request)
+
+    @admin.action(description=_("Remind the selected people"), permissions=["request_opinion"])
     def remind(self, request, queryset):
         run_transition(
             request,

@@ -142,6 +142,18 @@ class LabelApplication(Archivable):
         ordering = ["-created_at"]
         verbose_name = _("label application")
         verbose_name_plural = _("label applications")
+        permissions = [
+            ("review_application", "Can start the review of an application"),
+            ("request_information", "Can ask an applicant for more information"),
+            ("request_opinion", "Can ask someone for an opinion on an application"),
+            ("schedule_application", "Can schedule an application for a committee"),
+            (
+                "accept_late_application",
+                "Can accept an application filed after a committee's deadline",
+            ),
+            ("grant_label", "Can grant a label"),
+            ("refuse_application", "Can refuse an application"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["collectivity", "theme"],
@@ -336,6 +348,11 @@ class Label(Archivable):
         ordering = ["-granted_on"]
         verbose_name = _("label")
         verbose_name_plural = _("labels")
+        permissions = [
+            ("suspend_label", "Can suspend a label"),
+            ("reinstate_label", "Can lift the suspension of a label"),
+            ("revoke_label", "Can revoke a label"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["collectivity", "theme"],

@@ -16,11 +16,13 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
+from .admin_actions import MISSION_ACTIONS, NEED_ACTIONS, PROPOSAL_ACTIONS
 from .models import (
     BudgetLine,
     Mission,
@@ -98,7 +100,8 @@ class ProposalInline(ReadOnlyInline):
 
 
 @admin.register(MissionRequest)
-class MissionRequestAdmin(ArchiveAdmin):
+class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
+    object_actions = NEED_ACTIONS
     list_display = [
         "partner_name",
         "country",
@@ -113,7 +116,7 @@ class MissionRequestAdmin(ArchiveAdmin):
     search_fields = ["partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
-        (None, {"fields": ["state", "matching", "mission_link", "decision_reason"]}),
+        (None, {"fields": ["state", "mission_link", "decision_reason"]}),
         (
             _("Partner"),
             {"fields": ["embassy", "country", "partner_name", "partner_kind", "partner_place"]},
@@ -135,7 +138,7 @@ class MissionRequestAdmin(ArchiveAdmin):
         ),
         (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
     ]
-    readonly_fields = ["matching", "mission_link"]
+    readonly_fields = ["mission_link"]
     inlines = [AttachmentInline, ProposalInline, EventInline]
     export_fields = [
         "partner_name",
@@ -160,6 +163,7 @@ class MissionRequestAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.request_send_back(
                 need=obj, by=request.user, reason=reason
             ),
+            permissions=["send_back_need"],
         ),
         action_with_reason(
             "decline",
@@ -167,17 +171,11 @@ class MissionRequestAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.request_decline(
                 need=obj, by=request.user, reason=reason
             ),
+            permissions=["decline_need"],
         ),
         export_csv,
         export_xlsx,
     ]
-
-    @admin.display(description=_("matching"))
-    def matching(self, obj: MissionRequest) -> str:
-        if obj.state not in MissionRequest.PROPOSABLE_STATES:
-            return "—"
-        url = reverse("missions:request_matching", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Propose to labelled collectivities"))
 
     @admin.display(description=_("mission"))
     def mission_link(self, obj: MissionRequest) -> str:
@@ -187,7 +185,12 @@ class MissionRequestAdmin(ArchiveAdmin):
         url = reverse("admin:missions_mission_change", args=[mission.pk])
         return format_html('<a href="{}">{}</a>', url, mission)
 
-    @admin.action(description=_("Qualify the need"))
+    has_qualify_need_permission = workflow_permission("qualify_need")
+    has_send_back_need_permission = workflow_permission("send_back_need")
+    has_decline_need_permission = workflow_permission("decline_need")
+    has_propose_need_permission = workflow_permission("propose_need")
+
+    @admin.action(description=_("Qualify the need"), permissions=["qualify_need"])
     def qualify(self, request, queryset):
         run_transition(
             request, queryset, lambda obj: services.request_qualify(need=obj, by=request.user)
@@ -205,7 +208,8 @@ class MissionRequestAdmin(ArchiveAdmin):
 
 
 @admin.register(MissionProposal)
-class MissionProposalAdmin(HistoryAdmin):
+class MissionProposalAdmin(ObjectActionsMixin, HistoryAdmin):
+    object_actions = PROPOSAL_ACTIONS
     list_display = [
         "request",
         "collectivity",
@@ -242,7 +246,11 @@ class MissionProposalAdmin(HistoryAdmin):
     ]
     actions = ["confirm", export_csv, export_xlsx]
 
-    @admin.action(description=_("Confirm: turn the need into a mission"))
+    has_confirm_proposal_permission = workflow_permission("confirm_proposal")
+
+    @admin.action(
+        description=_("Confirm: turn the need into a mission"), permissions=["confirm_proposal"]
+    )
     def confirm(self, request, queryset):
         run_transition(
             request,
@@ -289,13 +297,30 @@ class MissionForm(forms.ModelForm):
 
 
 class BudgetLineInline(admin.TabularInline):
+    """The budget is planned with the dates: under the same right, before the team leaves."""
+
     model = BudgetLine
     extra = 1
     fields = ["category", "label", "amount"]
 
+    def _may_plan(self, request, obj) -> bool:
+        return request.user.has_perm("missions.plan_mission") and (
+            obj is None or obj.state in (Mission.State.PLANNED, Mission.State.CONFIRMED)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_plan(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_plan(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_plan(request, obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Mission)
-class MissionAdmin(ArchiveAdmin):
+class MissionAdmin(ObjectActionsMixin, ArchiveAdmin):
+    object_actions = MISSION_ACTIONS
     form = MissionForm
     list_display = [
         "collectivity",
@@ -348,6 +373,7 @@ class MissionAdmin(ArchiveAdmin):
             lambda obj, request, reason: services.mission_cancel(
                 mission=obj, by=request.user, reason=reason
             ),
+            permissions=["cancel_mission"],
         ),
         export_csv,
         export_xlsx,
@@ -355,7 +381,11 @@ class MissionAdmin(ArchiveAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.state not in (Mission.State.PLANNED, Mission.State.CONFIRMED):
+        started = obj is not None and obj.state not in (
+            Mission.State.PLANNED,
+            Mission.State.CONFIRMED,
+        )
+        if started or not self.has_plan_mission_permission(request):
             fields += ["departure_date", "return_date", "place"]  # the team has left
         return fields
 
@@ -419,19 +449,24 @@ class MissionAdmin(ArchiveAdmin):
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
 
-    @admin.action(description=_("Confirm the mission"))
+    has_plan_mission_permission = workflow_permission("plan_mission")
+    has_confirm_mission_permission = workflow_permission("confirm_mission")
+    has_follow_mission_permission = workflow_permission("follow_mission")
+    has_cancel_mission_permission = workflow_permission("cancel_mission")
+
+    @admin.action(description=_("Confirm the mission"), permissions=["confirm_mission"])
     def confirm(self, request, queryset):
         run_transition(
             request, queryset, lambda obj: services.mission_confirm(mission=obj, by=request.user)
         )
 
-    @admin.action(description=_("Mark as under way"))
+    @admin.action(description=_("Mark as under way"), permissions=["follow_mission"])
     def start(self, request, queryset):
         run_transition(
             request, queryset, lambda obj: services.mission_start(mission=obj, by=request.user)
         )
 
-    @admin.action(description=_("Mark as returned"))
+    @admin.action(description=_("Mark as returned"), permissions=["follow_mission"])
     def mark_returned(self, request, queryset):
         run_transition(
             request,

@@ -112,6 +112,12 @@ class MissionRequest(Archivable):
         ordering = ["-created_at"]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
+        permissions = [
+            ("qualify_need", "Can qualify a need"),
+            ("send_back_need", "Can send a need back for more information"),
+            ("decline_need", "Can decline a need"),
+            ("propose_need", "Can propose a need to labelled collectivities"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -202,6 +208,9 @@ class MissionProposal(models.Model):
         ordering = ["-proposed_at"]
         verbose_name = _("mission proposal")
         verbose_name_plural = _("mission proposals")
+        permissions = [
+            ("confirm_proposal", "Can confirm an accepted proposal (the need becomes a mission)"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "collectivity"],
@@ -293,6 +302,12 @@ class Mission(Archivable):
         ordering = ["-departure_date", "-created_at"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
+        permissions = [
+            ("plan_mission", "Can plan the dates, place and budget of a mission"),
+            ("confirm_mission", "Can confirm a mission"),
+            ("follow_mission", "Can mark a mission as under way or returned"),
+            ("cancel_mission", "Can cancel a mission"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(return_date__isnull=True)

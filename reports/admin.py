@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import ArchiveAdmin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
+from .admin_actions import REPORT_ACTIONS
 from .forms import AcceptForm
 from .models import EmbassyComment, MissionReport, ReportAnnex, ReportEvent
 
@@ -96,7 +98,8 @@ def _unpublish(report: MissionReport, request: HttpRequest, reason: str):
 
 
 @admin.register(MissionReport)
-class MissionReportAdmin(ArchiveAdmin):
+class MissionReportAdmin(ObjectActionsMixin, ArchiveAdmin):
+    object_actions = REPORT_ACTIONS
     list_display = [
         "collectivity",
         "country",
@@ -164,11 +167,22 @@ class MissionReportAdmin(ArchiveAdmin):
         "published_at",
     ]
     actions = [
-        action_with_reason("request_revision", _("Request a revision"), _request_revision),
+        action_with_reason(
+            "request_revision",
+            _("Request a revision"),
+            _request_revision,
+            permissions=["evaluate_report"],
+        ),
         "accept",
         "publish",
         "publish_with_file",
-        action_with_reason("unpublish", _("Withdraw from the library"), _unpublish, required=False),
+        action_with_reason(
+            "unpublish",
+            _("Withdraw from the library"),
+            _unpublish,
+            required=False,
+            permissions=["publish_report"],
+        ),
         export_csv,
         export_xlsx,
     ]
@@ -196,7 +210,10 @@ class MissionReportAdmin(ArchiveAdmin):
         url = reverse("reports:report_file", args=[obj.mission_id])
         return format_html('<a href="{}">{}</a>', url, obj.file_name or _("Download"))
 
-    @admin.action(description=_("Accept with a rating"))
+    has_evaluate_report_permission = workflow_permission("evaluate_report")
+    has_publish_report_permission = workflow_permission("publish_report")
+
+    @admin.action(description=_("Accept with a rating"), permissions=["evaluate_report"])
     def accept(self, request: HttpRequest, queryset):
         """Ask for the rating and the evaluation on an intermediate page, then accept."""
         form = AcceptForm(request.POST if "apply" in request.POST else None)
@@ -221,7 +238,9 @@ class MissionReportAdmin(ArchiveAdmin):
         }
         return TemplateResponse(request, "reports/admin/accept.html", context)
 
-    @admin.action(description=_("Publish in the library (without the file)"))
+    @admin.action(
+        description=_("Publish in the library (without the file)"), permissions=["publish_report"]
+    )
     def publish(self, request: HttpRequest, queryset):
         run_transition(
             request,
@@ -229,7 +248,10 @@ class MissionReportAdmin(ArchiveAdmin):
             lambda report: services.report_publish(report=report, by=request.user),
         )
 
-    @admin.action(description=_("Publish in the library with the report file"))
+    @admin.action(
+        description=_("Publish in the library with the report file"),
+        permissions=["publish_report"],
+    )
     def publish_with_file(self, request: HttpRequest, queryset):
         run_transition(
             request,

@@ -95,6 +95,10 @@ class MissionReport(Archivable, ScannedFile):
         ordering = ["-submitted_at", "-created_at"]
         verbose_name = _("mission report")
         verbose_name_plural = _("mission reports")
+        permissions = [
+            ("evaluate_report", "Can send back or accept a mission report"),
+            ("publish_report", "Can publish or withdraw a report from the library"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(state="accepted"),

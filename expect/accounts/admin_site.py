@@ -12,15 +12,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 # Imported while the apps load: the modules that need models are imported where used.
+
+
+# A second factor's secret is never shown in the back office, not even to DAECT: a lost
+# device is reset from the user's page ("Reset the second factor" action).
+HIDDEN_MODELS = ("otp_totp.TOTPDevice", "otp_static.StaticDevice")
 
 
 class AdminConfig(BaseAdminConfig):
     default_site = "expect.accounts.admin_site.VerifiedAdminSite"
 
+    def ready(self) -> None:
+        super().ready()  # imports every app's admin.py (autodiscover)
+        from django.apps import apps
+
+        for label in HIDDEN_MODELS:
+            model = apps.get_model(label)
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
+
 
 class VerifiedAdminSite(admin.AdminSite):
+    site_header = _("EXPE-CT — DAECT back office")
+    site_title = _("EXPE-CT back office")
+    index_title = _("Programme management")
+
     def has_permission(self, request: HttpRequest) -> bool:
         from . import second_factor
 

@@ -11,8 +11,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from .groups import ensure_daect_group
+        from .groups import ensure_groups
         from .second_factor import remember_if_required
 
-        post_migrate.connect(ensure_daect_group, sender=self)
+        post_migrate.connect(ensure_groups, dispatch_uid="expect.accounts.groups")
         user_logged_in.connect(remember_if_required, dispatch_uid="expect.accounts.otp")

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from expect.organisations.models import Collectivity, Embassy
 
-from .groups import DAECT_GROUP, ensure_daect_group
+from .groups import ACCOUNTS_GROUP, INSTRUCTION_GROUP, ensure_groups
 from .models import Membership, User
 
 DEMO_PASSWORD = "Demo-EXPE-CT-2026"
@@ -66,7 +66,7 @@ ACCOUNTS = [
 
 
 def seed(stdout) -> None:
-    ensure_daect_group()
+    ensure_groups()
     now = timezone.now()
     for local, first, last, position, role, organisation, referent in ACCOUNTS:
         email = f"{local}@{DEMO_DOMAIN}"
@@ -87,7 +87,7 @@ def seed(stdout) -> None:
             user.set_password(DEMO_PASSWORD)
         user.save()
         if role == User.Role.DAECT:
-            user.groups.add(Group.objects.get(name=DAECT_GROUP))
+            user.groups.add(*Group.objects.filter(name__in=[INSTRUCTION_GROUP, ACCOUNTS_GROUP]))
             _demo_second_factor(user)
         if role in (User.Role.MEMBER, User.Role.EXPERT):
             Membership.objects.get_or_create(

@@ -96,6 +96,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["last_name", "first_name"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            ("invite_user", "Can send an invitation to choose a password"),
+            ("export_personal_data", "Can export the personal data of an account"),
+            ("anonymise_user", "Can anonymise the account of a departed person"),
+            ("reset_second_factor", "Can reset the second factor of an account"),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(
@@ -202,6 +208,10 @@ class Membership(models.Model):
         ordering = ["-requested_at"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        permissions = [
+            ("confirm_membership", "Can confirm a membership request"),
+            ("refuse_membership", "Can refuse a membership request"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_referent=False) | Q(state="active"),

@@ -24,3 +24,10 @@ def can_edit_collectivity(user: User, collectivity_id: int) -> bool:
         return True
     own = user.active_membership
     return bool(own and own.collectivity_id == collectivity_id and user.role == User.Role.MEMBER)
+
+
+def can_manage_account(user: User, account: User) -> bool:
+    """A superuser manages every account; anyone else, only accounts without back-office
+    access (neither staff nor superuser), so that nobody takes over a stronger account by
+    changing its e-mail address, its password or its second factor."""
+    return user.is_superuser or not (account.is_staff or account.is_superuser)

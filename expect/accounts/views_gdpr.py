@@ -14,6 +14,7 @@ from expect.core.admin_tools import run_transition
 
 from . import gdpr
 from .models import User
+from .permissions import can_manage_account
 
 
 def _json_download(user: User) -> HttpResponse:
@@ -30,7 +31,10 @@ def personal_data_export(request: HttpRequest) -> HttpResponse:
     return _json_download(request.user)
 
 
-@admin.action(description=gettext_lazy("Export the personal data (JSON)"))
+@admin.action(
+    description=gettext_lazy("Export the personal data (JSON)"),
+    permissions=["export_personal_data"],
+)
 def export_personal_data(modeladmin, request: HttpRequest, queryset) -> HttpResponse | None:
     if queryset.count() != 1:
         messages.error(request, _("Select exactly one account to export its personal data."))
@@ -38,9 +42,18 @@ def export_personal_data(modeladmin, request: HttpRequest, queryset) -> HttpResp
     return _json_download(queryset.get())
 
 
-@admin.action(description=gettext_lazy("Anonymise the accounts of departed people"))
+@admin.action(
+    description=gettext_lazy("Anonymise the accounts of departed people"),
+    permissions=["anonymise_user"],
+)
 def anonymise_accounts(modeladmin, request: HttpRequest, queryset) -> TemplateResponse | None:
     """Ask for a confirmation first: anonymisation cannot be undone."""
+    if not all(can_manage_account(request.user, user) for user in queryset):
+        messages.error(
+            request,
+            _("A back-office account is anonymised by a superuser only: nothing was changed."),
+        )
+        return None
     if request.POST.get("confirm") == "yes":
         run_transition(request, queryset, lambda user: gdpr.anonymise(user=user, by=request.user))
         return None

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import archive
+from .admin_actions import RefuseForgedActions
 from .admin_tools import run_transition
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(RefuseForgedActions, SimpleHistoryAdmin):
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied
@@ -44,12 +45,12 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description=_("Archive the selection"))
+@admin.action(description=_("Archive the selection"), permissions=["change"])
 def archive_selected(modeladmin, request: HttpRequest, queryset) -> None:
     run_transition(request, queryset, lambda obj: archive.archive(obj, by=request.user))
 
 
-@admin.action(description=_("Restore the selection from the archive"))
+@admin.action(description=_("Restore the selection from the archive"), permissions=["change"])
 def restore_selected(modeladmin, request: HttpRequest, queryset) -> None:
     run_transition(request, queryset, lambda obj: archive.restore(obj, by=request.user))
 
@@ -63,8 +64,10 @@ class ArchiveAdmin(HistoryAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
-        for action in (archive_selected, restore_selected):
-            actions[action.__name__] = self.get_action(action)
+        # Added after Django's filtering by permissions, so checked here.
+        if self.has_change_permission(request):
+            for action in (archive_selected, restore_selected):
+                actions[action.__name__] = self.get_action(action)
         return actions
 
     def get_readonly_fields(self, request, obj=None):

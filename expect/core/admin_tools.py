@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 
 
@@ -82,17 +83,35 @@ def export_xlsx(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpRes
 def run_transition(
     request: HttpRequest, queryset: Sequence, apply: Callable[[object], object]
 ) -> None:
-    """Apply a service to each object; report successes and refusals as admin messages."""
-    done = 0
+    """Apply a service to each object; say how many changed, and which were refused and why."""
+    done, refused = 0, 0
     for obj in queryset:
         try:
             apply(obj)
             done += 1
         except (PermissionDenied, ValidationError) as error:
+            refused += 1
             detail = "; ".join(getattr(error, "messages", [str(error)]))
-            messages.error(request, _("%(object)s: %(error)s") % {"object": obj, "error": detail})
+            messages.error(
+                request, _("Refused for %(object)s: %(error)s") % {"object": obj, "error": detail}
+            )
     if done:
-        messages.success(request, _("%(count)d item(s) updated.") % {"count": done})
+        messages.success(
+            request,
+            ngettext("%(count)d object changed.", "%(count)d objects changed.", done)
+            % {"count": done},
+        )
+    if done and refused:
+        # All refused: the refusals above say it; some refused: say which part changed.
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d object refused, unchanged (the reason is given above).",
+                "%(count)d objects refused, unchanged (each reason is given above).",
+                refused,
+            )
+            % {"count": refused},
+        )
 
 
 def action_with_reason(
@@ -101,8 +120,13 @@ def action_with_reason(
     apply: Callable[[object, HttpRequest, str], object],
     *,
     required: bool = True,
+    permissions: Sequence[str] = (),
 ):
-    """An admin action that first asks for a reason on an intermediate page."""
+    """An admin action that first asks for a reason on an intermediate page.
+
+    `permissions` name the ModelAdmin's `has_<name>_permission` methods, as for
+    `@admin.action(permissions=[...])`.
+    """
 
     def action(modeladmin, request: HttpRequest, queryset: QuerySet):
         if "apply" in request.POST:
@@ -124,4 +148,6 @@ def action_with_reason(
 
     action.short_description = description
     action.__name__ = name
+    if permissions:
+        action.allowed_permissions = tuple(permissions)
     return action

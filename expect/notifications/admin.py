@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from expect.core.admin_actions import RefuseForgedActions, workflow_permission
 from expect.core.admin_tools import export_csv, export_xlsx
 
 from . import sweep
@@ -32,7 +33,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind_label",
@@ -107,7 +108,12 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # deleting a row would let the sweep send its step again
 
-    @admin.action(description=gettext_lazy("Send the selected messages again"))
+    has_resend_reminder_permission = workflow_permission("resend_reminder")
+
+    @admin.action(
+        description=gettext_lazy("Send the selected messages again"),
+        permissions=["resend_reminder"],
+    )
     def resend(self, request: HttpRequest, queryset: QuerySet) -> None:
         sendable = queryset.filter(
             status__in=[Reminder.Status.SENT, Reminder.Status.FAILED, Reminder.Status.PENDING]
@@ -148,7 +154,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["user", "kind", "mode"]
     list_filter = ["kind", "mode"]
     search_fields = ["user__email", "user__last_name"]
@@ -156,7 +162,7 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["user", "created_at"]
     search_fields = ["user__email"]
     exclude = ["token"]  # a secret: renewed by its owner, never shown

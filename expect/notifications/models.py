@@ -85,6 +85,7 @@ class Reminder(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        permissions = [("resend_reminder", "Can send a reminder again")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "content_type", "object_id", "step", "recipient_key"],

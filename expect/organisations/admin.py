@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from expect.core.admin_actions import RefuseForgedActions
 from expect.core.admin_tools import export_csv, export_xlsx
 
 from .models import Collectivity, Embassy, Language, Region, Sdg, Theme
 
 
 @admin.register(Collectivity)
-class CollectivityAdmin(admin.ModelAdmin):
+class CollectivityAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["name", "kind", "siren", "rna", "insee_code", "department_code", "region"]
     list_filter = ["kind", "imported", "region"]
     list_select_related = ["region"]
@@ -37,14 +38,14 @@ class CollectivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Embassy)
-class EmbassyAdmin(admin.ModelAdmin):
+class EmbassyAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["name", "city", "email"]
     search_fields = ["name", "city"]
     actions = [export_csv, export_xlsx]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["name", "name_en", "is_active", "position"]
     list_editable = ["is_active", "position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -53,17 +54,17 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sdg)
-class SdgAdmin(admin.ModelAdmin):
+class SdgAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["number", "name", "name_en"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["name"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["code", "name", "name_en"]
     search_fields = ["name", "name_en", "code"]

@@ -133,6 +133,9 @@ def _named(collectivity, error: ValidationError) -> ValidationError:
 @daect_required
 @require_http_methods(["GET", "POST"])
 def request_matching(request: HttpRequest, pk: int) -> HttpResponse:
+    # The back office's right to propose, the same here (a « Consultation » agent reads).
+    if request.method == "POST" and not request.user.has_perm("missions.propose_need"):
+        raise PermissionDenied
     need = _need(pk)
     if need.state not in MissionRequest.PROPOSABLE_STATES:
         if request.method == "POST":
@@ -159,6 +162,8 @@ def request_matching(request: HttpRequest, pk: int) -> HttpResponse:
 @daect_required
 @require_POST
 def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("missions.confirm_proposal"):
+        raise PermissionDenied
     proposal = get_object_or_404(MissionProposal, pk=pk)
     try:
         mission = services.proposal_confirm(proposal=proposal, by=request.user)

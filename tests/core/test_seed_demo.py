@@ -16,7 +16,13 @@ def test_it_creates_one_account_per_role_and_is_idempotent():
     assert roles == {"daect", "member", "expert", "embassy"}
     assert User.objects.filter(email__endswith="@demo.expe-ct.fr").count() == 5
     daect = User.objects.get(email="daect@demo.expe-ct.fr")
-    assert daect.is_staff and daect.groups.filter(name="DAECT").exists()
+    assert daect.is_staff and not daect.is_superuser
+    assert set(daect.groups.values_list("name", flat=True)) == {
+        "Instruction DAECT",
+        "Administration des comptes",
+    }
+    assert daect.has_perm("labellisation.grant_label")
+    assert daect.has_perm("accounts.anonymise_user")
 
 
 def test_scale_generates_collectivities_with_a_referent_each():

@@ -593,7 +593,17 @@ ADMIN_SITE_VIEWS = {
 }
 # What a ModelAdmin adds (django-simple-history its history pages, django-otp the QR code
 # of an authenticator); all go through admin_site.admin_view, so staff only.
-MODEL_VIEWS = ("changelist", "add", "change", "delete", "history", "simple_history")
+# "object_action": a decision from the object's page (expect/core/admin_actions.py), each
+# under its own permission: tests/core/test_admin_permissions.py walks them all.
+MODEL_VIEWS = (
+    "changelist",
+    "add",
+    "change",
+    "delete",
+    "history",
+    "simple_history",
+    "object_action",
+)
 MODEL_EXTRA_VIEWS = {"otp_totp_totpdevice": ("config", "qrcode")}
 
 
