@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
+from expect.core.admin_timeline import TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -23,17 +24,6 @@ from .models import (
     Opinion,
     ProposedExpert,
 )
-
-
-class EventInline(admin.TabularInline):
-    model = ApplicationEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "kind", "actor", "from_state", "to_state", "comment", "is_public"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class OpinionInline(admin.TabularInline):
@@ -107,7 +97,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(ArchiveAdmin):
+class LabelApplicationAdmin(TimelineMixin, ArchiveAdmin):
     list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
     list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
     list_select_related = ["collectivity", "theme", "committee"]
@@ -123,13 +113,13 @@ class LabelApplicationAdmin(ArchiveAdmin):
         "committee",
         "accepted_late",
         "decision_reason",
+        "timeline",
     ]
     inlines = [
         ExpertInline,
         ProjectInline,
         AttachmentInline,
         OpinionInline,
-        EventInline,
         NewEventInline,
     ]
     export_fields = [
@@ -245,7 +235,7 @@ class CommitteeSessionAdmin(HistoryAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(ArchiveAdmin):
+class LabelAdmin(TimelineMixin, ArchiveAdmin):
     list_display = [
         "collectivity",
         "theme",

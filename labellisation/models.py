@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import UploadedDocument
+from expect.core.models import Event, EventManager, UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -221,47 +221,19 @@ class ProposedExpert(models.Model):
         return f"{self.name}, {self.position}"
 
 
-class ApplicationEvent(models.Model):
-    """The history of a dossier: state changes, messages and internal notes."""
+class ApplicationEvent(Event):
+    """The timeline of dossiers and their labels: a view on the one `Event` table.
 
-    class Kind(models.TextChoices):
-        TRANSITION = "transition", _("State change")
-        MESSAGE = "message", _("Message")
-        NOTE = "note", _("Internal note")
+    Kept under its former name for the callers that query applications' events only
+    (the reminder rules); new code uses `application.events` or `Event`.
+    """
 
-    application = models.ForeignKey(
-        LabelApplication, on_delete=models.CASCADE, related_name="events"
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("on"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    is_public = models.BooleanField(_("seen by the applicant"), default=True)
+    objects = EventManager.about("application")
 
     class Meta:
-        ordering = ["at", "pk"]
+        proxy = True
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="note") | Q(is_public=False),
-                name="event_notes_are_internal",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
-
-    @property
-    def to_state_label(self) -> str:
-        """The new state in words (label states are stored as "label:<state>")."""
-        if self.to_state.startswith("label:"):
-            return str(dict(Label.State.choices).get(self.to_state[6:], self.to_state))
-        return str(dict(LabelApplication.State.choices).get(self.to_state, self.to_state))
 
 
 def _verification_code() -> str:

@@ -12,30 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
+from expect.core.admin_timeline import TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
 from .models import (
     BudgetLine,
     Mission,
-    MissionEvent,
     MissionProposal,
     MissionRequest,
     RequestAttachment,
 )
-
-SUBJECTS = {"request": _("need"), "proposal": _("proposal"), "mission": _("mission")}
-
-
-def describe_change(event: MissionEvent) -> str:
-    """“mission: Confirmed → Under way”, in the reader's language."""
-    before, after = event.from_label or "—", event.to_label or "—"
-    return f"{SUBJECTS.get(event.subject, event.subject)}: {before} → {after}"
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -52,18 +43,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class EventInline(ReadOnlyInline):
-    model = MissionEvent
-    fields = ["at", "actor", "change", "comment"]
-
-    @admin.display(description=_("change"))
-    def change(self, obj: MissionEvent) -> str:
-        return describe_change(obj)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -97,7 +76,7 @@ class ProposalInline(ReadOnlyInline):
 
 
 @admin.register(MissionRequest)
-class MissionRequestAdmin(ArchiveAdmin):
+class MissionRequestAdmin(TimelineMixin, ArchiveAdmin):
     list_display = [
         "partner_name",
         "country",
@@ -133,9 +112,10 @@ class MissionRequestAdmin(ArchiveAdmin):
             },
         ),
         (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
+        (_("Timeline"), {"fields": ["timeline"]}),
     ]
-    readonly_fields = ["matching", "mission_link"]
-    inlines = [AttachmentInline, ProposalInline, EventInline]
+    readonly_fields = ["matching", "mission_link", "timeline"]
+    inlines = [AttachmentInline, ProposalInline]
     export_fields = [
         "partner_name",
         "partner_kind",
@@ -204,7 +184,7 @@ class MissionRequestAdmin(ArchiveAdmin):
 
 
 @admin.register(MissionProposal)
-class MissionProposalAdmin(HistoryAdmin):
+class MissionProposalAdmin(TimelineMixin, HistoryAdmin):
     list_display = [
         "request",
         "collectivity",
@@ -228,7 +208,9 @@ class MissionProposalAdmin(HistoryAdmin):
         "answered_at",
         "answer_reason",
         "experts",
+        "timeline",
     ]
+    readonly_fields = ["timeline"]
     export_fields = [
         "request",
         "collectivity",
@@ -294,7 +276,7 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(ArchiveAdmin):
+class MissionAdmin(TimelineMixin, ArchiveAdmin):
     form = MissionForm
     list_display = [
         "collectivity",
@@ -313,7 +295,8 @@ class MissionAdmin(ArchiveAdmin):
     fieldsets = [
         (None, {"fields": ["request", "collectivity", "state", "cancel_reason", "sheet"]}),
         (_("Dates and place"), {"fields": ["departure_date", "return_date", "place"]}),
-        (None, {"fields": ["report_due_on", "team", "total", "history"]}),
+        (None, {"fields": ["report_due_on", "team", "total"]}),
+        (_("Timeline"), {"fields": ["timeline"]}),
     ]
     readonly_fields = [
         "request",
@@ -324,7 +307,7 @@ class MissionAdmin(ArchiveAdmin):
         "report_due_on",
         "team",
         "total",
-        "history",
+        "timeline",
     ]
     inlines = [BudgetLineInline]
     export_fields = [
@@ -388,19 +371,6 @@ class MissionAdmin(ArchiveAdmin):
     @admin.display(description=_("total budget (€)"))
     def total(self, obj: Mission) -> str:
         return number_format(obj.total_budget, 2, force_grouping=True)
-
-    @admin.display(description=_("history"))
-    def history(self, obj: Mission) -> str:
-        events = obj.request.events.select_related("actor")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (localtime(e.at).strftime("%d/%m/%Y %H:%M"), e.actor, describe_change(e), e.comment)
-                for e in events
-            ),
-        )
-        return format_html("<table><tbody>{}</tbody></table>", rows) if rows else "—"
 
     def save_model(self, request, obj, form, change):
         # The dates go through the service, which fixes the report deadline and checks

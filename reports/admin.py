@@ -11,11 +11,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin
+from expect.core.admin_timeline import TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
 from .forms import AcceptForm
-from .models import EmbassyComment, MissionReport, ReportAnnex, ReportEvent
+from .models import EmbassyComment, MissionReport, ReportAnnex
 
 CONTENT_FIELDS = MissionReport.CONTENT_FIELDS
 
@@ -79,13 +80,6 @@ class CommentInline(ReadOnlyInline):
     related = ("author",)
 
 
-class EventInline(ReadOnlyInline):
-    model = ReportEvent
-    fields = ["at", "actor", "from_state", "to_state", "comment"]
-    readonly_fields = fields
-    related = ("actor",)
-
-
 def _request_revision(report: MissionReport, request: HttpRequest, reason: str):
     return services.report_request_revision(report=report, by=request.user, reason=reason)
 
@@ -95,7 +89,7 @@ def _unpublish(report: MissionReport, request: HttpRequest, reason: str):
 
 
 @admin.register(MissionReport)
-class MissionReportAdmin(ArchiveAdmin):
+class MissionReportAdmin(TimelineMixin, ArchiveAdmin):
     list_display = [
         "collectivity",
         "country",
@@ -128,6 +122,7 @@ class MissionReportAdmin(ArchiveAdmin):
         (_("Content"), {"fields": [*CONTENT_FIELDS, "report_file"]}),
         (_("Evaluation"), {"fields": ["is_late", "rating", "evaluation", "evaluated_at"]}),
         (_("Library"), {"fields": ["is_published", "publish_file", "published_at"]}),
+        (_("Timeline"), {"fields": ["timeline"]}),
     ]
     # Every change goes through the workflow actions, which check and record it.
     readonly_fields = [
@@ -145,8 +140,9 @@ class MissionReportAdmin(ArchiveAdmin):
         "is_published",
         "publish_file",
         "published_at",
+        "timeline",
     ]
-    inlines = [AnnexInline, CommentInline, EventInline]
+    inlines = [AnnexInline, CommentInline]
     export_fields = [
         "mission",
         "mission__collectivity",
