@@ -65,7 +65,11 @@ def test_the_old_rows_are_copied_with_a_verb_and_read_as_sentences():
             **common,
         )
         MissionEvent.objects.create(
-            request_id=need.pk, subject="request", from_state="matched", to_state="mission", **common
+            request_id=need.pk,
+            subject="request",
+            from_state="matched",
+            to_state="mission",
+            **common,
         )
         MissionEvent.objects.create(
             request_id=need.pk, subject="mission", from_state="", to_state="planned", **common
