@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
-from expect.core.admin_timeline import TimelineMixin
+from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -97,13 +97,28 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(TimelineMixin, ArchiveAdmin):
-    list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
+class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ArchiveAdmin):
+    list_display = [
+        "reference",
+        "collectivity",
+        "theme",
+        "state",
+        "committee",
+        "submitted_at",
+        "decided_at",
+    ]
     list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
     list_select_related = ["collectivity", "theme", "committee"]
-    search_fields = ["collectivity__name", "collectivity__siren", "theme__name", "expertise"]
+    search_fields = [
+        "reference",
+        "collectivity__name",
+        "collectivity__siren",
+        "theme__name",
+        "expertise",
+    ]
     date_hierarchy = "submitted_at"
     readonly_fields = [
+        "reference",
         "state",
         "collectivity",
         "created_by",
@@ -123,6 +138,7 @@ class LabelApplicationAdmin(TimelineMixin, ArchiveAdmin):
         NewEventInline,
     ]
     export_fields = [
+        "reference",
         "collectivity",
         "collectivity__siren",
         "theme",
@@ -235,7 +251,9 @@ class CommitteeSessionAdmin(HistoryAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(TimelineMixin, ArchiveAdmin):
+class LabelAdmin(ReferenceSearchMixin, TimelineMixin, ArchiveAdmin):
+    reference_lookup = "application__reference"
+    reference_model = LabelApplication
     list_display = [
         "collectivity",
         "theme",
@@ -258,6 +276,7 @@ class LabelAdmin(TimelineMixin, ArchiveAdmin):
         "state_reason",
     ]
     export_fields = [
+        "application__reference",
         "collectivity",
         "collectivity__siren",
         "theme",

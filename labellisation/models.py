@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import Event, EventManager, UploadedDocument
+from expect.core.models import Event, EventManager, Referenced, UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -78,8 +78,11 @@ class LabelApplicationQuerySet(ArchivableQuerySet):
         return self.filter(collectivity=collectivity)
 
 
-class LabelApplication(Archivable):
+class LabelApplication(Referenced, Archivable):
     """A collectivity's application (dossier de candidature) for a label on one theme."""
+
+    REFERENCE_PREFIX = "EXPE-CT-"  # the number the applicant quotes to DAECT
+    REFERENCE_WIDTH = 6
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -136,7 +139,7 @@ class LabelApplication(Archivable):
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     objects = LabelApplicationQuerySet.as_manager()
-    history = AuditTrail()
+    history = AuditTrail(excluded_fields=["reference"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -161,11 +164,6 @@ class LabelApplication(Archivable):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES and not self.is_archived
-
-    @property
-    def reference(self) -> str:
-        """The number the applicant quotes to DAECT."""
-        return f"EXPE-CT-{self.pk:06d}"
 
 
 class CooperationProject(models.Model):

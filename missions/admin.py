@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
-from expect.core.admin_timeline import TimelineMixin
+from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import services
@@ -76,8 +76,9 @@ class ProposalInline(ReadOnlyInline):
 
 
 @admin.register(MissionRequest)
-class MissionRequestAdmin(TimelineMixin, ArchiveAdmin):
+class MissionRequestAdmin(ReferenceSearchMixin, TimelineMixin, ArchiveAdmin):
     list_display = [
+        "reference",
         "partner_name",
         "country",
         "embassy",
@@ -88,10 +89,10 @@ class MissionRequestAdmin(TimelineMixin, ArchiveAdmin):
     ]
     list_filter = ["state", "theme", "urgency", ("country", CountryFilter), "embassy"]
     list_select_related = ["embassy", "theme"]
-    search_fields = ["partner_name", "partner_place", "description", "embassy__name"]
+    search_fields = ["reference", "partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
-        (None, {"fields": ["state", "matching", "mission_link", "decision_reason"]}),
+        (None, {"fields": ["reference", "state", "matching", "mission_link", "decision_reason"]}),
         (
             _("Partner"),
             {"fields": ["embassy", "country", "partner_name", "partner_kind", "partner_place"]},
@@ -114,9 +115,10 @@ class MissionRequestAdmin(TimelineMixin, ArchiveAdmin):
         (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
         (_("Timeline"), {"fields": ["timeline"]}),
     ]
-    readonly_fields = ["matching", "mission_link", "timeline"]
+    readonly_fields = ["reference", "matching", "mission_link", "timeline"]
     inlines = [AttachmentInline, ProposalInline]
     export_fields = [
+        "reference",
         "partner_name",
         "partner_kind",
         "partner_place",
@@ -184,7 +186,9 @@ class MissionRequestAdmin(TimelineMixin, ArchiveAdmin):
 
 
 @admin.register(MissionProposal)
-class MissionProposalAdmin(TimelineMixin, HistoryAdmin):
+class MissionProposalAdmin(ReferenceSearchMixin, TimelineMixin, HistoryAdmin):
+    reference_lookup = "request__reference"
+    reference_model = MissionRequest
     list_display = [
         "request",
         "collectivity",
@@ -195,7 +199,12 @@ class MissionProposalAdmin(TimelineMixin, HistoryAdmin):
     ]
     list_filter = ["state", "collectivity__kind", "request__theme"]
     list_select_related = ["request__theme", "collectivity"]
-    search_fields = ["collectivity__name", "collectivity__siren", "request__partner_name"]
+    search_fields = [
+        "request__reference",
+        "collectivity__name",
+        "collectivity__siren",
+        "request__partner_name",
+    ]
     fields = [
         "request",
         "collectivity",
@@ -212,6 +221,7 @@ class MissionProposalAdmin(TimelineMixin, HistoryAdmin):
     ]
     readonly_fields = ["timeline"]
     export_fields = [
+        "request__reference",
         "request",
         "collectivity",
         "collectivity__siren",
@@ -276,9 +286,10 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(TimelineMixin, ArchiveAdmin):
+class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ArchiveAdmin):
     form = MissionForm
     list_display = [
+        "reference",
         "collectivity",
         "country",
         "theme",
@@ -290,15 +301,19 @@ class MissionAdmin(TimelineMixin, ArchiveAdmin):
     ]
     list_filter = ["state", "request__theme", ("request__country", CountryFilter)]
     list_select_related = ["collectivity", "request__theme"]
-    search_fields = ["collectivity__name", "request__partner_name", "place"]
+    search_fields = ["reference", "collectivity__name", "request__partner_name", "place"]
     date_hierarchy = "departure_date"
     fieldsets = [
-        (None, {"fields": ["request", "collectivity", "state", "cancel_reason", "sheet"]}),
+        (
+            None,
+            {"fields": ["reference", "request", "collectivity", "state", "cancel_reason", "sheet"]},
+        ),
         (_("Dates and place"), {"fields": ["departure_date", "return_date", "place"]}),
         (None, {"fields": ["report_due_on", "team", "total"]}),
         (_("Timeline"), {"fields": ["timeline"]}),
     ]
     readonly_fields = [
+        "reference",
         "request",
         "collectivity",
         "state",
@@ -311,6 +326,7 @@ class MissionAdmin(TimelineMixin, ArchiveAdmin):
     ]
     inlines = [BudgetLineInline]
     export_fields = [
+        "reference",
         "collectivity",
         "request",
         "state",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import Event, EventManager, EventQuerySet, UploadedDocument
+from expect.core.models import Event, EventManager, EventQuerySet, Referenced, UploadedDocument
 from expect.organisations.models import Collectivity, Embassy, Language, Theme
 
 REPORT_DELAY = relativedelta(months=2)
@@ -37,8 +37,11 @@ class MissionRequestQuerySet(ArchivableQuerySet):
         return self.none()
 
 
-class MissionRequest(Archivable):
+class MissionRequest(Referenced, Archivable):
     """A need (besoin) of a foreign local authority, relayed by a French embassy."""
+
+    REFERENCE_PREFIX = "EXPE-CT-B-"  # B for "besoin"
+    REFERENCE_WIDTH = 5
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -106,7 +109,7 @@ class MissionRequest(Archivable):
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
 
     objects = MissionRequestQuerySet.as_manager()
-    history = AuditTrail()
+    history = AuditTrail(excluded_fields=["reference"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -242,8 +245,11 @@ class MissionQuerySet(ArchivableQuerySet):
         return self.filter(on_team).distinct()
 
 
-class Mission(Archivable):
+class Mission(Referenced, Archivable):
     """A short expertise mission abroad, financed by the Ministry."""
+
+    REFERENCE_PREFIX = "EXPE-CT-M-"  # quoted on the travel order and to DAECT
+    REFERENCE_WIDTH = 5
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -287,7 +293,7 @@ class Mission(Archivable):
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
 
     objects = MissionQuerySet.as_manager()
-    history = AuditTrail(m2m_fields=[experts])
+    history = AuditTrail(m2m_fields=[experts], excluded_fields=["reference"])
 
     class Meta:
         ordering = ["-departure_date", "-created_at"]

@@ -11,8 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin
-from expect.core.admin_timeline import TimelineMixin
+from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
+from missions.models import Mission
 
 from . import services
 from .forms import AcceptForm
@@ -89,8 +90,11 @@ def _unpublish(report: MissionReport, request: HttpRequest, reason: str):
 
 
 @admin.register(MissionReport)
-class MissionReportAdmin(TimelineMixin, ArchiveAdmin):
+class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ArchiveAdmin):
+    reference_lookup = "mission__reference"
+    reference_model = Mission
     list_display = [
+        "mission_reference",
         "collectivity",
         "country",
         "theme",
@@ -110,6 +114,7 @@ class MissionReportAdmin(TimelineMixin, ArchiveAdmin):
     ]
     list_select_related = ["mission__collectivity", "mission__request__theme"]
     search_fields = [
+        "mission__reference",
         "mission__collectivity__name",
         "mission__collectivity__siren",
         "mission__request__partner_name",
@@ -144,6 +149,7 @@ class MissionReportAdmin(TimelineMixin, ArchiveAdmin):
     ]
     inlines = [AnnexInline, CommentInline]
     export_fields = [
+        "mission__reference",
         "mission",
         "mission__collectivity",
         "mission__request__country",
@@ -166,6 +172,10 @@ class MissionReportAdmin(TimelineMixin, ArchiveAdmin):
         export_csv,
         export_xlsx,
     ]
+
+    @admin.display(description=_("reference"), ordering="mission__reference")
+    def mission_reference(self, obj: MissionReport) -> str:
+        return obj.mission.reference
 
     @admin.display(description=_("collectivity"), ordering="mission__collectivity__name")
     def collectivity(self, obj: MissionReport):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .references import format_reference
 
 
 def random_upload_path(instance: UploadedDocument, filename: str) -> str:
@@ -263,3 +265,30 @@ class Event(models.Model):
         from .events import format_moment
 
         return format_moment(self.at)
+
+
+class Referenced(models.Model):
+    """An object with a reference people quote (see `expect.core.references`).
+
+    The reference is written in the transaction that inserts the row, from its
+    primary key: unique without a counter, and known as soon as `save()` returns.
+    """
+
+    REFERENCE_PREFIX: str = ""
+    REFERENCE_WIDTH: int = 6
+
+    reference = models.CharField(
+        _("reference"), max_length=24, unique=True, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.reference is None:
+                self.reference = format_reference(
+                    self.REFERENCE_PREFIX, self.REFERENCE_WIDTH, self.pk
+                )
+                type(self)._base_manager.filter(pk=self.pk).update(reference=self.reference)

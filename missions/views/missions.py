@@ -45,8 +45,8 @@ def _visible(user: User, pk: int) -> Mission:
 
 
 def mission_reference(mission: Mission) -> str:
-    """The number quoted on the travel order and in exchanges with DAECT."""
-    return f"EXPE-CT-M-{mission.pk:05d}"
+    """The number quoted on the travel order and in exchanges with DAECT (kept for callers)."""
+    return mission.reference
 
 
 def _crumbs(title: str, mission: Mission | None = None) -> dict:
