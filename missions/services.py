@@ -431,6 +431,40 @@ def mission_plan(
 
 
 @transaction.atomic
+def mission_set_team(*, mission: Mission, by: User, experts: Iterable[User]) -> Mission:
+    """DAECT changes the team of a mission not started yet, among its collectivity's members."""
+    _require_daect(by)
+    mission = _lock_mission(mission)
+    if mission.state not in (MState.PLANNED, MState.CONFIRMED):
+        raise _refuse(_("The team of a mission that started no longer changes."), "started")
+    experts = list(experts)
+    if not experts:
+        raise _refuse(_("Name at least one expert."), "no_expert")
+    members = set(
+        Membership.objects.active()
+        .filter(collectivity_id=mission.collectivity_id)
+        .values_list("user_id", flat=True)
+    )
+    if any(expert.pk not in members for expert in experts):
+        raise _refuse(_("Experts must belong to the collectivity."), "foreign_expert")
+    if {e.pk for e in experts} == set(mission.experts.values_list("pk", flat=True)):
+        return mission  # the same team: nothing to record, nobody to tell
+    mission.experts.set(experts)
+    names = ", ".join(e.get_full_name() or e.email for e in experts)
+    _record(
+        mission.request,
+        by,
+        "mission",
+        "",
+        "",
+        obj=mission,
+        verb=Verb.MISSION_TEAM_CHANGED,
+        data={"team": names},
+    )
+    return mission
+
+
+@transaction.atomic
 def mission_confirm(*, mission: Mission, by: User) -> Mission:
     mission = _lock_mission(mission)
     if not (mission.departure_date and mission.return_date and mission.experts.exists()):
