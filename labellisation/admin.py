@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
+from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
@@ -26,17 +27,6 @@ from .models import (
     Opinion,
     ProposedExpert,
 )
-
-
-class EventInline(admin.TabularInline):
-    model = ApplicationEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "kind", "actor", "from_state", "to_state", "comment", "is_public"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class OpinionInline(admin.TabularInline):
@@ -129,14 +119,30 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(LabelApplication)
-class LabelApplicationAdmin(ObjectActionsMixin, ArchiveAdmin):
+class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = APPLICATION_ACTIONS
     list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
+    list_display = [
+        "reference",
+        "collectivity",
+        "theme",
+        "state",
+        "committee",
+        "submitted_at",
+        "decided_at",
+    ]
     list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
     list_select_related = ["collectivity", "theme", "committee"]
-    search_fields = ["collectivity__name", "collectivity__siren", "theme__name", "expertise"]
+    search_fields = [
+        "reference",
+        "collectivity__name",
+        "collectivity__siren",
+        "theme__name",
+        "expertise",
+    ]
     date_hierarchy = "submitted_at"
     readonly_fields = [
+        "reference",
         "state",
         "collectivity",
         "created_by",
@@ -146,6 +152,7 @@ class LabelApplicationAdmin(ObjectActionsMixin, ArchiveAdmin):
         "committee",
         "accepted_late",
         "decision_reason",
+        "timeline",
     ]
     # What the applicant wrote, read-only once the dossier is handed in (see is_handed_in).
     applicant_fields = ["theme", "expertise", "territory_actions", "commitment"]
@@ -154,10 +161,10 @@ class LabelApplicationAdmin(ObjectActionsMixin, ArchiveAdmin):
         ProjectInline,
         AttachmentInline,
         OpinionInline,
-        EventInline,
         NewEventInline,
     ]
     export_fields = [
+        "reference",
         "collectivity",
         "collectivity__siren",
         "theme",
@@ -293,8 +300,10 @@ class CommitteeSessionAdmin(HistoryAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(ObjectActionsMixin, ArchiveAdmin):
+class LabelAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = LABEL_ACTIONS
+    reference_lookup = "application__reference"
+    reference_model = LabelApplication
     list_display = [
         "collectivity",
         "theme",
@@ -317,6 +326,7 @@ class LabelAdmin(ObjectActionsMixin, ArchiveAdmin):
         "state_reason",
     ]
     export_fields = [
+        "application__reference",
         "collectivity",
         "collectivity__siren",
         "theme",

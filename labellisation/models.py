@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import UploadedDocument
+from expect.core.models import Event, EventManager, Referenced, UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -78,8 +78,11 @@ class LabelApplicationQuerySet(ArchivableQuerySet):
         return self.filter(collectivity=collectivity)
 
 
-class LabelApplication(Archivable):
+class LabelApplication(Referenced, Archivable):
     """A collectivity's application (dossier de candidature) for a label on one theme."""
+
+    REFERENCE_PREFIX = "EXPE-CT-"  # the number the applicant quotes to DAECT
+    REFERENCE_WIDTH = 6
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -136,7 +139,7 @@ class LabelApplication(Archivable):
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     objects = LabelApplicationQuerySet.as_manager()
-    history = AuditTrail()
+    history = AuditTrail(excluded_fields=["reference"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -173,11 +176,6 @@ class LabelApplication(Archivable):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES and not self.is_archived
-
-    @property
-    def reference(self) -> str:
-        """The number the applicant quotes to DAECT."""
-        return f"EXPE-CT-{self.pk:06d}"
 
 
 class CooperationProject(models.Model):
@@ -233,47 +231,19 @@ class ProposedExpert(models.Model):
         return f"{self.name}, {self.position}"
 
 
-class ApplicationEvent(models.Model):
-    """The history of a dossier: state changes, messages and internal notes."""
+class ApplicationEvent(Event):
+    """The timeline of dossiers and their labels: a view on the one `Event` table.
 
-    class Kind(models.TextChoices):
-        TRANSITION = "transition", _("State change")
-        MESSAGE = "message", _("Message")
-        NOTE = "note", _("Internal note")
+    Kept under its former name for the callers that query applications' events only
+    (the reminder rules); new code uses `application.events` or `Event`.
+    """
 
-    application = models.ForeignKey(
-        LabelApplication, on_delete=models.CASCADE, related_name="events"
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("on"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    is_public = models.BooleanField(_("seen by the applicant"), default=True)
+    objects = EventManager.about("application")
 
     class Meta:
-        ordering = ["at", "pk"]
+        proxy = True
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="note") | Q(is_public=False),
-                name="event_notes_are_internal",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
-
-    @property
-    def to_state_label(self) -> str:
-        """The new state in words (label states are stored as "label:<state>")."""
-        if self.to_state.startswith("label:"):
-            return str(dict(Label.State.choices).get(self.to_state[6:], self.to_state))
-        return str(dict(LabelApplication.State.choices).get(self.to_state, self.to_state))
 
 
 def _verification_code() -> str:

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core import events
 from expect.core.archive import record_bulk_change
-from expect.core.models import ScanState
+from expect.core.models import Event, ScanState
 
 from . import emails, permissions
 from .models import (
     LABEL_VALIDITY,
-    ApplicationEvent,
     Attachment,
     CommitteeSession,
     Label,
@@ -33,11 +33,24 @@ from .models import (
 )
 
 State = LabelApplication.State
+Verb = Event.Verb
 Guard = Callable[[User, LabelApplication], bool]
+
+# What each move of a dossier is called in its timeline.
+VERBS = {
+    State.SUBMITTED: Verb.APPLICATION_SUBMITTED,
+    State.RESUBMITTED: Verb.APPLICATION_RESUBMITTED,
+    State.IN_REVIEW: Verb.APPLICATION_REVIEW_STARTED,
+    State.INFO_REQUESTED: Verb.APPLICATION_INFO_REQUESTED,
+    State.SCHEDULED: Verb.APPLICATION_SCHEDULED,
+    State.GRANTED: Verb.APPLICATION_GRANTED,
+    State.REFUSED: Verb.APPLICATION_REFUSED,
+    State.WITHDRAWN: Verb.APPLICATION_WITHDRAWN,
+}
 
 
 def _lock(application: LabelApplication) -> LabelApplication:
-    return LabelApplication.objects.select_for_update().get(pk=application.pk)
+    return events.lock(application)
 
 
 def _transition(
@@ -49,25 +62,26 @@ def _transition(
     guard: Guard,
     comment: str = "",
     fields: Iterable[str] = (),
+    data: dict | None = None,
+    notify: Iterable[Callable] = (),
 ) -> LabelApplication:
-    """Move a locked dossier to `to`, after checking who acts and from which state."""
-    _require(guard, by, application)
-    if application.state not in allowed_from:
-        raise ValidationError(
-            _("This is not possible while the application is “%(state)s”.")
-            % {"state": application.get_state_display()},
-            code="invalid_transition",
-        )
-    previous = application.state
-    application.state = to
-    application.save(update_fields=["state", *fields])
-    ApplicationEvent.objects.create(
-        application=application,
-        kind=ApplicationEvent.Kind.TRANSITION,
-        actor=by,
-        from_state=previous,
-        to_state=to,
+    """Move a locked dossier to `to`, after checking who acts and from which state.
+
+    The event written is left on `application.event` for the caller to complete.
+    """
+    application.event = events.transition(
+        application,
+        by=by,
+        to=to,
+        allowed_from=allowed_from,
+        verb=VERBS[to],
+        guard=guard,
+        refused=_("You are not allowed to do this on this application."),
+        state_message=_("This is not possible while the application is “%(state)s”."),
         comment=comment,
+        fields=fields,
+        data=data,
+        notify=notify,
     )
     return application
 
@@ -212,6 +226,7 @@ def application_schedule(
         allowed_from=[State.IN_REVIEW, State.RESUBMITTED],
         guard=permissions.can_instruct,
         fields=["committee", "accepted_late"],
+        data={"committee": committee.date.isoformat()},
     )
 
 
@@ -232,8 +247,11 @@ def application_grant(
         comment=reason,
         fields=["decided_at", "decision_reason"],
     )
+    label = grant_label(application, on=on or timezone.localdate())
+    application.event.data = {"until": label.valid_until.isoformat()}
+    application.event.save(update_fields=["data"])
     transaction.on_commit(partial(emails.application_decided, application))
-    return grant_label(application, on=on or timezone.localdate())
+    return label
 
 
 def grant_label(application: LabelApplication, *, on: date) -> Label:
@@ -312,6 +330,13 @@ def label_revoke(*, label: Label, by: User, reason: str) -> Label:
     return _set_label_state(label, by, Label.State.REVOKED, Label.CURRENT_STATES, reason)
 
 
+LABEL_VERBS = {
+    Label.State.SUSPENDED: Verb.LABEL_SUSPENDED,
+    Label.State.ACTIVE: Verb.LABEL_REINSTATED,
+    Label.State.REVOKED: Verb.LABEL_REVOKED,
+}
+
+
 def _set_label_state(
     label: Label, by: User, to: str, allowed_from: Iterable[str], reason: str
 ) -> Label:
@@ -319,52 +344,39 @@ def _set_label_state(
         raise PermissionDenied(_("Only DAECT changes the state of a label."))
     if to != Label.State.ACTIVE and not reason.strip():
         raise ValidationError(_("Give the reason of this decision."), code="reason_required")
-    label = Label.objects.select_for_update().get(pk=label.pk)
-    if label.state not in allowed_from:
-        raise ValidationError(
-            _("This is not possible while the label is “%(state)s”.")
-            % {"state": label.get_state_display()},
-            code="invalid_transition",
-        )
-    previous = label.state
-    label.state, label.state_reason = to, reason
-    label.save(update_fields=["state", "state_reason"])
-    ApplicationEvent.objects.create(
-        application=label.application,
-        kind=ApplicationEvent.Kind.TRANSITION,
-        actor=by,
-        from_state=f"label:{previous}",
-        to_state=f"label:{to}",
+    label = events.lock(label)
+    label.state_reason = reason
+    events.transition(
+        label,
+        by=by,
+        to=to,
+        allowed_from=allowed_from,
+        verb=LABEL_VERBS[to],
+        state_message=_("This is not possible while the label is “%(state)s”."),
         comment=reason,
+        fields=["state_reason"],
     )
     return label
 
 
 @transaction.atomic
-def application_message(*, application: LabelApplication, by: User, text: str) -> ApplicationEvent:
+def application_message(*, application: LabelApplication, by: User, text: str) -> Event:
     """A message between the applicant and DAECT, kept in the dossier's public history."""
     if not text.strip():
         raise ValidationError(_("The message is empty."), code="empty")
     _require(permissions.can_write_message, by, application)
-    event = ApplicationEvent.objects.create(
-        application=application, kind=ApplicationEvent.Kind.MESSAGE, actor=by, comment=text
-    )
+    event = events.record(application, verb=Verb.APPLICATION_MESSAGE, by=by, comment=text)
     transaction.on_commit(partial(emails.application_message, application, by, text))
     return event
 
 
-def application_note(*, application: LabelApplication, by: User, text: str) -> ApplicationEvent:
+@transaction.atomic
+def application_note(*, application: LabelApplication, by: User, text: str) -> Event:
     """An internal DAECT note: never shown to the applicant, nor sent to anyone."""
     _require(permissions.can_instruct, by, application)
     if not text.strip():
         raise ValidationError(_("The note is empty."), code="empty")
-    return ApplicationEvent.objects.create(
-        application=application,
-        kind=ApplicationEvent.Kind.NOTE,
-        actor=by,
-        comment=text,
-        is_public=False,
-    )
+    return events.record(application, verb=Verb.APPLICATION_NOTE, by=by, comment=text, public=False)
 
 
 OPINION_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED, State.SCHEDULED)
@@ -384,6 +396,14 @@ def opinion_request(
         raise ValidationError(_("This person was already asked for an opinion."), code="duplicate")
     opinion = Opinion.objects.create(
         application=application, requested_from=of, requested_by=by, question=question
+    )
+    events.record(
+        application,
+        verb=Verb.OPINION_REQUESTED,
+        by=by,
+        comment=question,
+        public=False,
+        data={"person": of.get_full_name() or of.email},
     )
     transaction.on_commit(partial(emails.opinion_requested, opinion))
     return opinion
@@ -407,6 +427,13 @@ def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) 
         )
     opinion.recommendation, opinion.text, opinion.given_at = recommendation, text, timezone.now()
     opinion.save(update_fields=["recommendation", "text", "given_at"])
+    events.record(
+        opinion.application,
+        verb=Verb.OPINION_GIVEN,
+        by=by,
+        comment=text,
+        public=False,
+    )
     return opinion
 
 
@@ -427,8 +454,8 @@ def expire_labels(today: date) -> int:
     """Labels whose validity ended become expired; returns how many. Set-based, idempotent.
 
     The reminders sweep calls it; it never touches suspended or revoked labels. The
-    UPDATE sends no signal, so the history rows are written in one more query: three
-    queries whatever the number of labels.
+    UPDATE sends no signal, so the history rows and the timeline events are written in
+    one more query each: four queries whatever the number of labels.
     """
     with transaction.atomic():
         labels = list(
@@ -442,4 +469,14 @@ def expire_labels(today: date) -> int:
             state=Label.State.EXPIRED
         )
         record_bulk_change(labels, reason="expired")
+        Event.objects.bulk_create(
+            Event(
+                verb=Verb.LABEL_EXPIRED,
+                label=label,
+                application_id=label.application_id,
+                from_state=Label.State.ACTIVE,
+                to_state=Label.State.EXPIRED,
+            )
+            for label in labels
+        )
     return len(labels)

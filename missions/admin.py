@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
+from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
@@ -26,19 +26,10 @@ from .admin_actions import MISSION_ACTIONS, NEED_ACTIONS, PROPOSAL_ACTIONS
 from .models import (
     BudgetLine,
     Mission,
-    MissionEvent,
     MissionProposal,
     MissionRequest,
     RequestAttachment,
 )
-
-SUBJECTS = {"request": _("need"), "proposal": _("proposal"), "mission": _("mission")}
-
-
-def describe_change(event: MissionEvent) -> str:
-    """“mission: Confirmed → Under way”, in the reader's language."""
-    before, after = event.from_label or "—", event.to_label or "—"
-    return f"{SUBJECTS.get(event.subject, event.subject)}: {before} → {after}"
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -55,18 +46,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class EventInline(ReadOnlyInline):
-    model = MissionEvent
-    fields = ["at", "actor", "change", "comment"]
-
-    @admin.display(description=_("change"))
-    def change(self, obj: MissionEvent) -> str:
-        return describe_change(obj)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -100,9 +79,10 @@ class ProposalInline(ReadOnlyInline):
 
 
 @admin.register(MissionRequest)
-class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
+class MissionRequestAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = NEED_ACTIONS
     list_display = [
+        "reference",
         "partner_name",
         "country",
         "embassy",
@@ -113,10 +93,10 @@ class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
     ]
     list_filter = ["state", "theme", "urgency", ("country", CountryFilter), "embassy"]
     list_select_related = ["embassy", "theme"]
-    search_fields = ["partner_name", "partner_place", "description", "embassy__name"]
+    search_fields = ["reference", "partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
-        (None, {"fields": ["state", "mission_link", "decision_reason"]}),
+        (None, {"fields": ["reference", "state", "mission_link", "decision_reason"]}),
         (
             _("Partner"),
             {"fields": ["embassy", "country", "partner_name", "partner_kind", "partner_place"]},
@@ -137,10 +117,12 @@ class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
             },
         ),
         (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
+        (_("Timeline"), {"fields": ["timeline"]}),
     ]
-    readonly_fields = ["mission_link"]
-    inlines = [AttachmentInline, ProposalInline, EventInline]
+    readonly_fields = ["reference", "mission_link", "timeline"]
+    inlines = [AttachmentInline, ProposalInline]
     export_fields = [
+        "reference",
         "partner_name",
         "partner_kind",
         "partner_place",
@@ -208,8 +190,10 @@ class MissionRequestAdmin(ObjectActionsMixin, ArchiveAdmin):
 
 
 @admin.register(MissionProposal)
-class MissionProposalAdmin(ObjectActionsMixin, HistoryAdmin):
+class MissionProposalAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, HistoryAdmin):
     object_actions = PROPOSAL_ACTIONS
+    reference_lookup = "request__reference"
+    reference_model = MissionRequest
     list_display = [
         "request",
         "collectivity",
@@ -220,7 +204,12 @@ class MissionProposalAdmin(ObjectActionsMixin, HistoryAdmin):
     ]
     list_filter = ["state", "collectivity__kind", "request__theme"]
     list_select_related = ["request__theme", "collectivity"]
-    search_fields = ["collectivity__name", "collectivity__siren", "request__partner_name"]
+    search_fields = [
+        "request__reference",
+        "collectivity__name",
+        "collectivity__siren",
+        "request__partner_name",
+    ]
     fields = [
         "request",
         "collectivity",
@@ -233,8 +222,11 @@ class MissionProposalAdmin(ObjectActionsMixin, HistoryAdmin):
         "answered_at",
         "answer_reason",
         "experts",
+        "timeline",
     ]
+    readonly_fields = ["timeline"]
     export_fields = [
+        "request__reference",
         "request",
         "collectivity",
         "collectivity__siren",
@@ -319,10 +311,11 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Mission)
-class MissionAdmin(ObjectActionsMixin, ArchiveAdmin):
+class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = MISSION_ACTIONS
     form = MissionForm
     list_display = [
+        "reference",
         "collectivity",
         "country",
         "theme",
@@ -334,14 +327,19 @@ class MissionAdmin(ObjectActionsMixin, ArchiveAdmin):
     ]
     list_filter = ["state", "request__theme", ("request__country", CountryFilter)]
     list_select_related = ["collectivity", "request__theme"]
-    search_fields = ["collectivity__name", "request__partner_name", "place"]
+    search_fields = ["reference", "collectivity__name", "request__partner_name", "place"]
     date_hierarchy = "departure_date"
     fieldsets = [
-        (None, {"fields": ["request", "collectivity", "state", "cancel_reason", "sheet"]}),
+        (
+            None,
+            {"fields": ["reference", "request", "collectivity", "state", "cancel_reason", "sheet"]},
+        ),
         (_("Dates and place"), {"fields": ["departure_date", "return_date", "place"]}),
-        (None, {"fields": ["report_due_on", "team", "total", "history"]}),
+        (None, {"fields": ["report_due_on", "team", "total"]}),
+        (_("Timeline"), {"fields": ["timeline"]}),
     ]
     readonly_fields = [
+        "reference",
         "request",
         "collectivity",
         "state",
@@ -350,10 +348,11 @@ class MissionAdmin(ObjectActionsMixin, ArchiveAdmin):
         "report_due_on",
         "team",
         "total",
-        "history",
+        "timeline",
     ]
     inlines = [BudgetLineInline]
     export_fields = [
+        "reference",
         "collectivity",
         "request",
         "state",
@@ -419,19 +418,6 @@ class MissionAdmin(ObjectActionsMixin, ArchiveAdmin):
     @admin.display(description=_("total budget (€)"))
     def total(self, obj: Mission) -> str:
         return number_format(obj.total_budget, 2, force_grouping=True)
-
-    @admin.display(description=_("history"))
-    def history(self, obj: Mission) -> str:
-        events = obj.request.events.select_related("actor")
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (localtime(e.at).strftime("%d/%m/%Y %H:%M"), e.actor, describe_change(e), e.comment)
-                for e in events
-            ),
-        )
-        return format_html("<table><tbody>{}</tbody></table>", rows) if rows else "—"
 
     def save_model(self, request, obj, form, change):
         # The dates go through the service, which fixes the report deadline and checks

@@ -5,11 +5,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from expect.core.references import reference_q
 from expect.core.uploads import accept_upload
 from expect.organisations.models import Language, Theme
 
@@ -142,6 +144,11 @@ class NeedFilterForm(forms.Form):
 
 
 class NeedFilter(django_filters.FilterSet):
+    reference = django_filters.CharFilter(
+        label=_("Reference or partner"),
+        help_text=_("EXPE-CT-B-00004, its number, or a word of the partner’s name"),
+        method="filter_reference",
+    )
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=MissionRequest.State.choices, empty_label=_("All states")
     )
@@ -150,3 +157,8 @@ class NeedFilter(django_filters.FilterSet):
         model = MissionRequest
         fields: list[str] = []
         form = NeedFilterForm
+
+    def filter_reference(self, queryset, name: str, value: str):
+        exact = reference_q(value, MissionRequest)
+        by_name = Q(partner_name__icontains=value.strip())
+        return queryset.filter(exact | by_name if exact is not None else by_name)

@@ -21,16 +21,44 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import Membership, User
+from expect.core import events
 from expect.core.archive import record_bulk_change
+from expect.core.models import Event
 from labellisation.models import Label
 
 from . import emails
-from .models import Mission, MissionEvent, MissionProposal, MissionRequest
+from .models import Mission, MissionProposal, MissionRequest
 from .permissions import is_member_of
 
 RState = MissionRequest.State
 PState = MissionProposal.State
 MState = Mission.State
+Verb = Event.Verb
+
+# What each move is called in the timeline, per object.
+VERBS = {
+    "request": {
+        RState.SUBMITTED: Verb.REQUEST_SUBMITTED,
+        RState.QUALIFIED: Verb.REQUEST_QUALIFIED,
+        RState.INFO_REQUESTED: Verb.REQUEST_SENT_BACK,
+        RState.DECLINED: Verb.REQUEST_DECLINED,
+        RState.PROPOSED: Verb.REQUEST_PROPOSED,
+        RState.MATCHED: Verb.REQUEST_MATCHED,
+        RState.MISSION: Verb.MISSION_CREATED,
+        RState.CANCELLED: Verb.REQUEST_CANCELLED,
+    },
+    "proposal": {
+        PState.OPEN: Verb.PROPOSAL_MADE,
+        PState.ACCEPTED: Verb.PROPOSAL_ACCEPTED,
+        PState.DECLINED: Verb.PROPOSAL_DECLINED,
+    },
+    "mission": {
+        MState.CONFIRMED: Verb.MISSION_CONFIRMED,
+        MState.UNDER_WAY: Verb.MISSION_STARTED,
+        MState.RETURNED: Verb.MISSION_RETURNED,
+        MState.CANCELLED: Verb.MISSION_CANCELLED,
+    },
+}
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -38,34 +66,64 @@ def _refuse(message: str, code: str) -> ValidationError:
 
 
 def _record(
-    need: MissionRequest, by: User, subject: str, before: str, after: str, comment: str = ""
-) -> None:
-    MissionEvent.objects.create(
-        request=need, actor=by, subject=subject, from_state=before, to_state=after, comment=comment
+    need: MissionRequest,
+    by: User | None,
+    subject: str,
+    before: str,
+    after: str,
+    comment: str = "",
+    *,
+    obj: MissionProposal | Mission | None = None,
+    verb: str | None = None,
+    data: dict | None = None,
+) -> Event:
+    """One event of the need's timeline, about the need, one of its proposals or its mission.
+
+    A change that keeps the state (new dates) is recorded as a change, never as
+    "Planned → Planned": pass its `verb`.
+    """
+    if obj is None and subject == "mission":
+        obj = need.mission
+    verb = verb or VERBS[subject][after]
+    return events.record(
+        obj or need,
+        verb=verb,
+        by=by,
+        before=before,
+        after=after,
+        comment=comment,
+        data=data,
+        also=[need],
     )
 
 
 def _lock_request(need: MissionRequest) -> MissionRequest:
-    return MissionRequest.objects.select_for_update().get(pk=need.pk)
+    return events.lock(need)
 
 
 def _move_request(
     need: MissionRequest,
-    by: User,
+    by: User | None,
     to: str,
     allowed: Iterable[str],
     comment: str = "",
     fields: Iterable[str] = (),
+    *,
+    data: dict | None = None,
+    also: Iterable = (),
 ) -> MissionRequest:
-    if need.state not in allowed:
-        raise _refuse(
-            _("This is not possible while the need is “%(state)s”.")
-            % {"state": need.get_state_display()},
-            "invalid_transition",
-        )
-    before, need.state = need.state, to
-    need.save(update_fields=["state", *fields])
-    _record(need, by, "request", before, to, comment)
+    events.transition(
+        need,
+        by=by,
+        to=to,
+        allowed_from=allowed,
+        verb=VERBS["request"][to],
+        state_message=_("This is not possible while the need is “%(state)s”."),
+        comment=comment,
+        fields=fields,
+        data=data,
+        also=also,
+    )
     return need
 
 
@@ -170,11 +228,15 @@ def proposal_create(
         message=message,
         proposed_by=by,
     )
-    _record(need, by, "proposal", "", PState.OPEN, str(collectivity))
+    _record(need, by, "proposal", "", PState.OPEN, message, obj=proposal, data=_named(collectivity))
     if need.state == RState.QUALIFIED:
         _move_request(need, by, RState.PROPOSED, [RState.QUALIFIED])
     transaction.on_commit(partial(emails.proposal_made, proposal))
     return proposal
+
+
+def _named(collectivity) -> dict:
+    return {"collectivity": collectivity.name}
 
 
 def _lock_proposal(proposal: MissionProposal) -> MissionProposal:
@@ -221,7 +283,15 @@ def proposal_accept(
     proposal.save(update_fields=["state", "answered_by", "answered_at"])
     proposal.experts.set(experts)
     need = _lock_request(proposal.request)
-    _record(need, by, "proposal", PState.OPEN, PState.ACCEPTED, str(proposal.collectivity))
+    _record(
+        need,
+        by,
+        "proposal",
+        PState.OPEN,
+        PState.ACCEPTED,
+        obj=proposal,
+        data=_named(proposal.collectivity),
+    )
     if need.state == RState.PROPOSED:
         _move_request(need, by, RState.MATCHED, [RState.PROPOSED])
     transaction.on_commit(partial(emails.proposal_answered, proposal))
@@ -241,7 +311,16 @@ def proposal_decline(*, proposal: MissionProposal, by: User, reason: str) -> Mis
     )
     proposal.answer_reason = reason
     proposal.save(update_fields=["state", "answered_by", "answered_at", "answer_reason"])
-    _record(proposal.request, by, "proposal", PState.OPEN, PState.DECLINED, reason)
+    _record(
+        proposal.request,
+        by,
+        "proposal",
+        PState.OPEN,
+        PState.DECLINED,
+        reason,
+        obj=proposal,
+        data=_named(proposal.collectivity),
+    )
     transaction.on_commit(partial(emails.proposal_answered, proposal))
     return proposal
 
@@ -278,14 +357,20 @@ def proposal_confirm(*, proposal: MissionProposal, by: User) -> Mission:
     for other in others:
         other.state = PState.CLOSED
     record_bulk_change(others, reason="closed: another collectivity was chosen")
-    _move_request(need, by, RState.MISSION, [RState.MATCHED], str(proposal.collectivity))
-    _record(need, by, "mission", "", MState.PLANNED)
+    _move_request(
+        need,
+        by,
+        RState.MISSION,
+        [RState.MATCHED],
+        data=_named(proposal.collectivity),
+        also=[mission],
+    )
     transaction.on_commit(partial(emails.mission_created, mission, others))
     return mission
 
 
 def _lock_mission(mission: Mission) -> Mission:
-    return Mission.objects.select_for_update().select_related("request").get(pk=mission.pk)
+    return events.lock(mission, "request")
 
 
 def _move_mission(
@@ -297,15 +382,16 @@ def _move_mission(
     fields: Iterable[str] = (),
 ) -> Mission:
     _require_daect(by)
-    if mission.state not in allowed:
-        raise _refuse(
-            _("This is not possible while the mission is “%(state)s”.")
-            % {"state": mission.get_state_display()},
-            "invalid_transition",
-        )
-    before, mission.state = mission.state, to
-    mission.save(update_fields=["state", *fields])
-    _record(mission.request, by, "mission", before, to, comment)
+    events.transition(
+        mission,
+        by=by,
+        to=to,
+        allowed_from=allowed,
+        verb=VERBS["mission"][to],
+        state_message=_("This is not possible while the mission is “%(state)s”."),
+        comment=comment,
+        fields=fields,
+    )
     return mission
 
 
@@ -320,10 +406,61 @@ def mission_plan(
         raise _refuse(_("The return cannot come before the departure."), "return_before")
     if mission.state not in (MState.PLANNED, MState.CONFIRMED):
         raise _refuse(_("The dates of a mission that started no longer change."), "started")
+    had_dates = mission.departure_date is not None
+    unchanged = (mission.departure_date, mission.return_date, mission.place) == (
+        departure,
+        return_,
+        place,
+    )
+    if unchanged:
+        return mission  # nothing changed: nothing to record, nobody to tell
     mission.departure_date, mission.return_date, mission.place = departure, return_, place
     mission.save(update_fields=["departure_date", "return_date", "place"])
-    dates = f"{departure:%d/%m/%Y} → {return_:%d/%m/%Y}, {place}"
-    _record(mission.request, by, "mission", mission.state, mission.state, dates)
+    changed = had_dates and mission.state == MState.CONFIRMED
+    _record(
+        mission.request,
+        by,
+        "mission",
+        "",
+        "",
+        obj=mission,
+        verb=Verb.MISSION_DATES_CHANGED if changed else Verb.MISSION_DATES_SET,
+        data={"departure": departure.isoformat(), "return": return_.isoformat(), "place": place},
+    )
+    return mission
+
+
+@transaction.atomic
+def mission_set_team(*, mission: Mission, by: User, experts: Iterable[User]) -> Mission:
+    """DAECT changes the team of a mission not started yet, among its collectivity's members."""
+    _require_daect(by)
+    mission = _lock_mission(mission)
+    if mission.state not in (MState.PLANNED, MState.CONFIRMED):
+        raise _refuse(_("The team of a mission that started no longer changes."), "started")
+    experts = list(experts)
+    if not experts:
+        raise _refuse(_("Name at least one expert."), "no_expert")
+    members = set(
+        Membership.objects.active()
+        .filter(collectivity_id=mission.collectivity_id)
+        .values_list("user_id", flat=True)
+    )
+    if any(expert.pk not in members for expert in experts):
+        raise _refuse(_("Experts must belong to the collectivity."), "foreign_expert")
+    if {e.pk for e in experts} == set(mission.experts.values_list("pk", flat=True)):
+        return mission  # the same team: nothing to record, nobody to tell
+    mission.experts.set(experts)
+    names = ", ".join(e.get_full_name() or e.email for e in experts)
+    _record(
+        mission.request,
+        by,
+        "mission",
+        "",
+        "",
+        obj=mission,
+        verb=Verb.MISSION_TEAM_CHANGED,
+        data={"team": names},
+    )
     return mission
 
 

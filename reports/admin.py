@@ -12,13 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import ArchiveAdmin
+from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
+from missions.models import Mission
 
 from . import services
 from .admin_actions import REPORT_ACTIONS
 from .forms import AcceptForm
-from .models import EmbassyComment, MissionReport, ReportAnnex, ReportEvent
+from .models import EmbassyComment, MissionReport, ReportAnnex
 
 CONTENT_FIELDS = MissionReport.CONTENT_FIELDS
 
@@ -82,13 +84,6 @@ class CommentInline(ReadOnlyInline):
     related = ("author",)
 
 
-class EventInline(ReadOnlyInline):
-    model = ReportEvent
-    fields = ["at", "actor", "from_state", "to_state", "comment"]
-    readonly_fields = fields
-    related = ("actor",)
-
-
 def _request_revision(report: MissionReport, request: HttpRequest, reason: str):
     return services.report_request_revision(report=report, by=request.user, reason=reason)
 
@@ -98,9 +93,12 @@ def _unpublish(report: MissionReport, request: HttpRequest, reason: str):
 
 
 @admin.register(MissionReport)
-class MissionReportAdmin(ObjectActionsMixin, ArchiveAdmin):
+class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = REPORT_ACTIONS
+    reference_lookup = "mission__reference"
+    reference_model = Mission
     list_display = [
+        "mission_reference",
         "collectivity",
         "country",
         "theme",
@@ -120,6 +118,7 @@ class MissionReportAdmin(ObjectActionsMixin, ArchiveAdmin):
     ]
     list_select_related = ["mission__collectivity", "mission__request__theme"]
     search_fields = [
+        "mission__reference",
         "mission__collectivity__name",
         "mission__collectivity__siren",
         "mission__request__partner_name",
@@ -132,6 +131,7 @@ class MissionReportAdmin(ObjectActionsMixin, ArchiveAdmin):
         (_("Content"), {"fields": [*CONTENT_FIELDS, "report_file", antivirus]}),
         (_("Evaluation"), {"fields": ["is_late", "rating", "evaluation", "evaluated_at"]}),
         (_("Library"), {"fields": ["is_published", "publish_file", "published_at"]}),
+        (_("Timeline"), {"fields": ["timeline"]}),
     ]
     # Every change goes through the workflow actions, which check and record it.
     readonly_fields = [
@@ -150,9 +150,11 @@ class MissionReportAdmin(ObjectActionsMixin, ArchiveAdmin):
         "is_published",
         "publish_file",
         "published_at",
+        "timeline",
     ]
-    inlines = [AnnexInline, CommentInline, EventInline]
+    inlines = [AnnexInline, CommentInline]
     export_fields = [
+        "mission__reference",
         "mission",
         "mission__collectivity",
         "mission__request__country",
@@ -186,6 +188,10 @@ class MissionReportAdmin(ObjectActionsMixin, ArchiveAdmin):
         export_csv,
         export_xlsx,
     ]
+
+    @admin.display(description=_("reference"), ordering="mission__reference")
+    def mission_reference(self, obj: MissionReport) -> str:
+        return obj.mission.reference
 
     @admin.display(description=_("collectivity"), ordering="mission__collectivity__name")
     def collectivity(self, obj: MissionReport):

@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import ScannedFile, UploadedDocument, random_upload_path
+from expect.core.models import (
+    Event,
+    EventManager,
+    ScannedFile,
+    UploadedDocument,
+    random_upload_path,
+)
 from missions.models import Mission
 
 
@@ -163,22 +169,12 @@ class EmbassyComment(models.Model):
         return f"{self.author} — {self.at:%d/%m/%Y}"
 
 
-class ReportEvent(models.Model):
-    """The history of a report: who changed its state, when, and why."""
+class ReportEvent(Event):
+    """The timeline of reports: a view on the one `Event` table, under its former name."""
 
-    report = models.ForeignKey(MissionReport, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("on"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    objects = EventManager.about("report")
 
     class Meta:
-        ordering = ["at", "pk"]
+        proxy = True
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.from_state} → {self.to_state}"

@@ -1,7 +1,8 @@
 """Search by words in the structured part of the reports.
 
 PostgreSQL (production) runs a French full-text search: "budgets" finds "budget",
-"participative" finds "participatif", and the best matches come first. SQLite (the
+"participative" finds "participatif", and the best matches come first. A mission's
+reference (EXPE-CT-M-00003, any case, or its number) finds its report. SQLite (the
 default run, without a server) has no such search; there every word typed must
 simply appear in one of the fields.
 """
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+
+from expect.core.references import reference_q
+from missions.models import Mission
 
 from .models import MissionReport
 
@@ -28,6 +32,9 @@ def search_reports(queryset: QuerySet, text: str | None) -> QuerySet:
     text = clean_text(text)
     if not text:
         return queryset
+    by_reference = reference_q(text, Mission, "mission__reference")
+    if by_reference is not None and queryset.filter(by_reference).exists():
+        return queryset.filter(by_reference)  # a mission's reference: that report alone
     if connection.vendor == "postgresql":
         return _full_text(queryset, text)
     return _every_word(queryset, text)

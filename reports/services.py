@@ -15,14 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
-from expect.core.models import ScanState
+from expect.core import events
+from expect.core.models import Event, ScanState
 from missions.models import Mission
 
 from . import emails
-from .models import EmbassyComment, MissionReport, ReportAnnex, ReportEvent
+from .models import EmbassyComment, MissionReport, ReportAnnex
 
 State = MissionReport.State
 MState = Mission.State
+Verb = Event.Verb
+VERBS = {
+    State.SUBMITTED: Verb.REPORT_SUBMITTED,
+    State.REVISION_REQUESTED: Verb.REPORT_REVISION_REQUESTED,
+    State.ACCEPTED: Verb.REPORT_ACCEPTED,
+}
 # A report can be written once the team is back in France.
 WRITABLE_MISSION_STATES = (MState.RETURNED, MState.REPORT_DUE, MState.REPORT_SUBMITTED)
 
@@ -49,18 +56,28 @@ def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def _record(report: MissionReport, by: User, before: str, after: str, comment: str = "") -> None:
-    ReportEvent.objects.create(
-        report=report, actor=by, from_state=before, to_state=after, comment=comment
+def _move(
+    report: MissionReport,
+    by: User,
+    to: str,
+    allowed: tuple[str, ...],
+    comment: str = "",
+    fields: tuple[str, ...] = (),
+) -> Event:
+    return events.transition(
+        report,
+        by=by,
+        to=to,
+        allowed_from=allowed,
+        verb=VERBS[to],
+        state_message=_("This is not possible while the report is “%(state)s”."),
+        comment=comment,
+        fields=fields,
     )
 
 
 def _lock(report: MissionReport) -> MissionReport:
-    return (
-        MissionReport.objects.select_for_update()
-        .select_related("mission__request")
-        .get(pk=report.pk)
-    )
+    return events.lock(report, "mission__request")
 
 
 def _set_mission_state(mission: Mission, to: str) -> None:
@@ -114,12 +131,16 @@ def report_submit(*, report: MissionReport, by: User) -> MissionReport:
             % {"items": "; ".join(missing)},
             "incomplete",
         )
-    before = report.state
-    report.state, report.submitted_by, report.submitted_at = State.SUBMITTED, by, timezone.now()
+    report.submitted_by, report.submitted_at = by, timezone.now()
     report.is_late = report.due_on is not None and timezone.localdate() > report.due_on
-    report.save(update_fields=["state", "submitted_by", "submitted_at", "is_late"])
+    _move(
+        report,
+        by,
+        State.SUBMITTED,
+        MissionReport.OPEN_STATES,
+        fields=("submitted_by", "submitted_at", "is_late"),
+    )
     _set_mission_state(report.mission, MState.REPORT_SUBMITTED)
-    _record(report, by, before, State.SUBMITTED)
     transaction.on_commit(partial(emails.report_submitted, report))
     return report
 
@@ -144,11 +165,8 @@ def report_request_revision(*, report: MissionReport, by: User, reason: str) -> 
     if not reason.strip():
         raise _refuse(_("Say what must be revised."), "reason_required")
     report = _lock(report)
-    _check_state(report, State.SUBMITTED)
-    report.state = State.REVISION_REQUESTED
-    report.save(update_fields=["state"])
+    _move(report, by, State.REVISION_REQUESTED, (State.SUBMITTED,), reason)
     _set_mission_state(report.mission, MState.REPORT_DUE)
-    _record(report, by, State.SUBMITTED, State.REVISION_REQUESTED, reason)
     transaction.on_commit(partial(emails.report_revision_requested, report, reason))
     return report
 
@@ -162,12 +180,17 @@ def report_accept(
     if rating not in MissionReport.Rating.values:
         raise _refuse(_("Choose a rating from 1 to 4."), "rating")
     report = _lock(report)
-    _check_state(report, State.SUBMITTED)
-    report.state, report.rating, report.evaluation = State.ACCEPTED, rating, evaluation
+    report.rating, report.evaluation = rating, evaluation
     report.evaluated_at = timezone.now()
-    report.save(update_fields=["state", "rating", "evaluation", "evaluated_at"])
+    _move(
+        report,
+        by,
+        State.ACCEPTED,
+        (State.SUBMITTED,),
+        evaluation,
+        fields=("rating", "evaluation", "evaluated_at"),
+    )
     _set_mission_state(report.mission, MState.CLOSED)
-    _record(report, by, State.SUBMITTED, State.ACCEPTED, evaluation)
     transaction.on_commit(partial(emails.report_accepted, report))
     return report
 
@@ -178,10 +201,13 @@ def report_publish(*, report: MissionReport, by: User, with_file: bool = False) 
     _require_daect(by)
     report = _lock(report)
     _check_state(report, State.ACCEPTED)
-    report.is_published, report.publish_file = True, with_file and bool(report.file)
+    publish_file = with_file and bool(report.file)
+    if report.is_published and report.publish_file == publish_file:
+        return report  # already published so: nothing happens, nothing is recorded
+    report.is_published, report.publish_file = True, publish_file
     report.published_at = report.published_at or timezone.now()
     report.save(update_fields=["is_published", "publish_file", "published_at"])
-    _record(report, by, State.ACCEPTED, "published")
+    events.record(report, verb=Verb.REPORT_PUBLISHED, by=by)
     return report
 
 
@@ -193,7 +219,7 @@ def report_unpublish(*, report: MissionReport, by: User, reason: str = "") -> Mi
         raise _refuse(_("This report is not published."), "not_published")
     report.is_published = False
     report.save(update_fields=["is_published"])
-    _record(report, by, "published", report.state, reason)
+    events.record(report, verb=Verb.REPORT_UNPUBLISHED, by=by, comment=reason)
     return report
 
 

@@ -169,9 +169,9 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _visible(request, pk)
-    events = application.events.select_related("actor")
+    events = application.events.timeline()
     if not request.user.is_daect:
-        events = events.filter(is_public=True)
+        events = events.public()
     user = request.user
     context = {
         "application": application,

@@ -45,8 +45,8 @@ def _visible(user: User, pk: int) -> Mission:
 
 
 def mission_reference(mission: Mission) -> str:
-    """The number quoted on the travel order and in exchanges with DAECT."""
-    return f"EXPE-CT-M-{mission.pk:05d}"
+    """The number quoted on the travel order and in exchanges with DAECT (kept for callers)."""
+    return mission.reference
 
 
 def _crumbs(title: str, mission: Mission | None = None) -> dict:
@@ -56,24 +56,16 @@ def _crumbs(title: str, mission: Mission | None = None) -> dict:
     return {"title": title, "breadcrumb_data": {"links": links, "current": title}}
 
 
-def _history(user: User, mission: Mission) -> list[dict]:
-    """The history of the need and of the mission.
+def _history(user: User, mission: Mission) -> list:
+    """The mission's timeline; its owners (team, collectivity, embassy) read the public events.
 
-    The collectivity's side sees the mission's own steps only: the need's earlier life
-    names the other collectivities it was proposed to, and their reasons.
+    The need's earlier life is not part of it: it names the other collectivities the
+    need was proposed to, and their reasons.
     """
-    events = mission.request.events.select_related("actor")
-    if not (user.is_daect or user.is_embassy_agent):
-        events = events.filter(subject="mission")
-    subjects = {"request": _("Need"), "proposal": _("Proposal"), "mission": _("Mission")}
-    return [
-        {
-            "event": event,
-            "subject": subjects.get(event.subject, event.subject),
-            "to_label": event.to_label,
-        }
-        for event in events
-    ]
+    events = mission.events.timeline()
+    if not user.is_daect:
+        events = events.public()
+    return list(events)
 
 
 def _duration_days(mission: Mission) -> int | None:

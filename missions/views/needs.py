@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expect.accounts.models import User
 from expect.core.archive import discard_draft
 from expect.core.downloads import document_download
+from expect.core.models import Event
 from expect.core.uploads import tell_what_was_removed
 
 from .. import services
 from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problems
-from ..models import Mission, MissionEvent, MissionProposal, MissionRequest
+from ..models import Mission, MissionProposal, MissionRequest
 
 PAGE_SIZE = 30
 
@@ -111,11 +112,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(request, "missions/needs/request_form.html", context)
 
 
-def _event_rows(need: MissionRequest, user: User) -> list[MissionEvent]:
-    """The history in words; the answers of collectivities are summarised for the embassy."""
-    events = need.events.select_related("actor")
+def _event_rows(need: MissionRequest, user: User) -> list[Event]:
+    """The timeline of the need and its mission; the embassy never reads the proposals
+    (they name the other collectivities approached) nor the internal events."""
+    events = need.events.timeline()
     if not user.is_daect:
-        events = events.exclude(subject="proposal")
+        events = events.public().filter(proposal__isnull=True)
     return list(events)
 
 

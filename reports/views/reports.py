@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.accounts.models import User
@@ -27,8 +26,6 @@ from missions.models import Mission
 from .. import services
 from ..forms import AnnexForm, CommentForm, ReportForm
 from ..models import MissionReport, ReportEvent
-
-STATE_LABELS = {**dict(MissionReport.State.choices), "published": gettext_lazy("Published")}
 
 
 def can_view(user: User, mission: Mission) -> bool:
@@ -87,12 +84,11 @@ def _detail_url(mission_pk: int, anchor: str = "") -> str:
     return reverse("reports:report_detail", args=[mission_pk]) + anchor
 
 
-def _events(report: MissionReport) -> list[ReportEvent]:
-    events = list(report.events.select_related("actor"))
-    for event in events:
-        event.from_label = STATE_LABELS.get(event.from_state, event.from_state)
-        event.to_label = STATE_LABELS.get(event.to_state, event.to_state)
-    return events
+def _events(user: User, report: MissionReport) -> list[ReportEvent]:
+    events = report.events.timeline()
+    if not user.is_daect:
+        events = events.public()
+    return list(events)
 
 
 def _report_context(user: User, report: MissionReport) -> dict:
@@ -100,7 +96,7 @@ def _report_context(user: User, report: MissionReport) -> dict:
     commenting = services.can_comment(user, report)
     return {
         "annexes": report.annexes.all(),
-        "events": _events(report),
+        "events": _events(user, report),
         "comments": report.comments.select_related("author"),
         "can_edit": editable,
         "missing": services.missing_for_submission(report) if editable else [],

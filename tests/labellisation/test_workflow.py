@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from labellisation import services
-from labellisation.models import ApplicationEvent, Label, LabelApplication
+from labellisation.models import Label, LabelApplication
 from tests.accounts.factories import MembershipFactory
 from tests.labellisation.factories import (
     CommitteeSessionFactory,
@@ -222,7 +222,9 @@ def test_only_daect_revokes_a_label(draft, daect):
     services.label_revoke(label=label, by=daect, reason="Manquement à l’engagement")
     label.refresh_from_db()
     assert label.state == Label.State.REVOKED
-    assert ApplicationEvent.objects.filter(to_state="label:revoked").exists()
+    event = label.events.get()
+    assert (event.verb, event.from_state, event.to_state) == ("label.revoked", "active", "revoked")
+    assert event.application_id == label.application_id
 
 
 def test_labels_past_their_end_become_expired_and_only_those(draft, daect):

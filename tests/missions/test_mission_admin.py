@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from missions import services
 from missions.models import (
     BudgetLine,
     Mission,
@@ -212,12 +213,16 @@ def test_daect_adds_budget_lines(daect_client, mission):
 
 
 def test_the_change_page_links_the_sheet_and_shows_the_history(daect_client, mission, daect):
-    MissionEvent.objects.create(
-        request=mission.request, actor=daect, subject="mission", to_state="planned"
+    services.mission_plan(
+        mission=mission,
+        by=daect,
+        departure=datetime.date(2030, 1, 5),
+        return_=datetime.date(2030, 1, 12),
+        place="Dakar",
     )
     page = daect_client.get(_change(mission)).content.decode()
     assert reverse("missions:mission_sheet", args=[mission.pk]) in page
-    assert daect.get_full_name() in page
+    assert f"Dates fixées par {daect.get_full_name()} : du 05/01/2030 au 12/01/2030, Dakar" in page
 
 
 def test_a_mission_can_be_neither_added_nor_deleted(daect_client, mission):

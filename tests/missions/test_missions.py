@@ -11,12 +11,13 @@ from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from expect.core.models import Event
 from missions import emails, services
-from missions.models import BudgetLine, Mission, MissionEvent
+from missions.models import BudgetLine, Mission
 from missions.views.missions import PAGE_SIZE
 from tests.accounts.factories import EmbassyAgentFactory, MembershipFactory, UserFactory
 from tests.core.test_pdf import assert_real_pdf, pdf_text
-from tests.missions.factories import MissionFactory
+from tests.missions.factories import MissionFactory, MissionProposalFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -251,10 +252,12 @@ def test_the_detail_counts_the_days_of_a_late_report(client, mission, time_machi
 
 
 def test_the_history_hides_the_other_collectivities_from_the_member(client, mission, daect):
-    MissionEvent.objects.create(
+    Event.objects.create(
         request=mission.request,
+        proposal=MissionProposalFactory(request=mission.request),
         actor=daect,
-        subject="proposal",
+        verb=Event.Verb.PROPOSAL_DECLINED,
+        from_state="open",
         to_state="declined",
         comment="Commune voisine : pas disponible",
     )
@@ -266,13 +269,11 @@ def test_the_history_hides_the_other_collectivities_from_the_member(client, miss
     member_history = client.get(reverse("missions:mission_detail", args=[mission.pk])).context[
         "history"
     ]
-    assert [item["event"].subject for item in member_history] == ["mission", "mission"]
+    assert [event.verb for event in member_history] == ["mission.dates_set", "mission.confirmed"]
     client.force_login(daect)
-    daect_history = client.get(reverse("missions:mission_detail", args=[mission.pk])).context[
-        "history"
-    ]
-    assert [item["event"].subject for item in daect_history] == ["proposal", "mission", "mission"]
-    assert str(daect_history[-1]["to_label"]) == str(Mission.State.CONFIRMED.label)
+    page = client.get(reverse("missions:mission_detail", args=[mission.pk]))
+    assert "Commune voisine" not in page.content.decode()
+    assert f"Mission confirmée par {daect.get_full_name()}" in page.content.decode()
 
 
 # The mission sheet

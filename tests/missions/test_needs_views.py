@@ -363,10 +363,10 @@ def test_the_detail_tells_the_history_in_words(client, agent, daect):
     services.request_send_back(need=need, by=daect, reason="Précisez le budget local.")
     client.force_login(agent)
     response = client.get(_url("request_detail", need.pk))
-    labels = [(str(e.from_label), str(e.to_label)) for e in response.context["events"]]
-    assert labels == [
-        (str(State.DRAFT.label), str(State.SUBMITTED.label)),
-        (str(State.SUBMITTED.label), str(State.INFO_REQUESTED.label)),
+    sentences = [e.sentence for e in response.context["events"]]
+    assert sentences == [
+        f"Besoin déposé par {agent.get_full_name()}",
+        f"Compléments demandés par {daect.get_full_name()}",
     ]
     assert "Précisez le budget local." in response.content.decode()
 

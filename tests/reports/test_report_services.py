@@ -212,15 +212,15 @@ def test_it_withdraws_a_published_report_and_refuses_one_not_published(daect):
     assert not report.is_published
     assert not MissionReport.objects.published().exists()
     event = ReportEvent.objects.filter(report=report).last()
-    assert (event.from_state, event.to_state, event.comment) == (
-        "published",
-        State.ACCEPTED,
+    assert (event.verb, event.kind, event.comment) == (
+        "report.unpublished",
+        "change",
         "Données sensibles.",
     )
     with pytest.raises(ValidationError) as error:
         services.report_unpublish(report=report, by=daect)
     assert error.value.code == "not_published"
-    assert ReportEvent.objects.filter(report=report, from_state="published").count() == 1
+    assert ReportEvent.objects.filter(report=report, verb="report.unpublished").count() == 1
 
 
 def test_only_daect_withdraws_a_report(daect):
