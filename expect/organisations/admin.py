@@ -41,6 +41,7 @@ class EmbassyAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "email"]
     search_fields = ["name", "city"]
     actions = [export_csv, export_xlsx]
+    export_fields = ["name", "countries", "city", "email", "phone", "address"]
 
 
 @admin.register(Theme)
