@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
+from expect.organisations.models import Theme
 
-from . import services
+from . import permissions, services
 from .models import (
     ApplicationEvent,
     Attachment,
@@ -43,7 +45,17 @@ class OpinionInline(admin.TabularInline):
     fk_name = "application"
     extra = 0
     can_delete = False
-    fields = ["requested_from", "recommendation", "text", "given_at", "requested_at", "reminded_at"]
+    fields = [
+        "requested_from",
+        "recommendation",
+        "text",
+        "conflict",
+        "conflict_details",
+        "given_at",
+        "requested_at",
+        "reminded_at",
+        "withdrawn_at",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("Opinions (ask one from the “Opinions” page)")
 
@@ -307,19 +319,88 @@ class LabelAdmin(ArchiveAdmin):
         return False  # a label is only ever created by granting an application
 
 
+def candidate_label(user) -> str:
+    """A candidate as DAECT needs to choose: name, role, organisation."""
+    roles = [user.get_role_display()]
+    if user.in_committee:
+        roles.append(str(_("committee member")))
+    if user.in_desk:
+        roles.append(str(_("thematic desk")))
+    return f"{user.get_full_name() or user.email} — {', '.join(roles)} — {organisation_of(user)}"
+
+
+def organisation_of(user) -> str:
+    if user.is_daect:
+        return "DAECT"
+    if user.embassy is not None:
+        return str(user.embassy)
+    membership = getattr(user, "membership", None)
+    return str(membership.collectivity) if membership else "—"
+
+
+class CandidateField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return candidate_label(obj)
+
+
 class OpinionForm(forms.ModelForm):
+    requested_from = CandidateField(queryset=None, label=_("asked of"))
+
     class Meta:
         model = Opinion
         fields = ["application", "requested_from", "question"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the eligible people are offered, each with their role and organisation.
+        self.fields["requested_from"].queryset = (
+            permissions.opinion_candidates()
+            .select_related("embassy", "membership__collectivity")
+            .annotate(
+                in_committee=Exists(
+                    CommitteeSession.members.through.objects.filter(user=OuterRef("pk"))
+                ),
+                in_desk=Exists(Theme.desk.through.objects.filter(user=OuterRef("pk"))),
+            )
+            .order_by("last_name", "first_name")
+        )
+
     def clean(self):
         cleaned = super().clean()
         application = cleaned.get("application")
+        person = cleaned.get("requested_from")
         if application is not None and application.state not in services.OPINION_STATES:
             self.add_error(
                 "application", _("Opinions are asked between the submission and the decision.")
             )
+        elif (
+            application is not None
+            and person is not None
+            and not permissions.can_be_asked_an_opinion(person, application)
+        ):
+            self.add_error(
+                "requested_from",
+                _(
+                    "This person belongs to the applying collectivity: ask someone "
+                    "independent of the application."
+                ),
+            )
         return cleaned
+
+
+class WithdrawnFilter(admin.SimpleListFilter):
+    title = _("request")
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Still asked")), ("yes", _("Withdrawn"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.active()
+        if self.value() == "yes":
+            return queryset.filter(withdrawn_at__isnull=False)
+        return queryset
 
 
 @admin.register(Opinion)
@@ -330,14 +411,25 @@ class OpinionAdmin(HistoryAdmin):
         "recommendation",
         "requested_at",
         "given_at",
-        "reminded_at",
+        "conflict",
+        "withdrawn_at",
     ]
-    list_filter = ["recommendation", "given_at"]
+    list_filter = ["recommendation", "conflict", "given_at", WithdrawnFilter]
     list_select_related = ["application__collectivity", "application__theme", "requested_from"]
     search_fields = ["application__collectivity__name", "requested_from__email"]
-    autocomplete_fields = ["application", "requested_from"]
+    autocomplete_fields = ["application"]
     form = OpinionForm
-    actions = ["remind"]
+    actions = [
+        "remind",
+        action_with_reason(
+            "withdraw",
+            _("Withdraw the selected requests for an opinion"),
+            lambda obj, request, reason: services.opinion_withdraw(
+                opinion=obj, by=request.user, reason=reason
+            ),
+            required=False,
+        ),
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -351,6 +443,10 @@ class OpinionAdmin(HistoryAdmin):
             "requested_at",
             "given_at",
             "reminded_at",
+            "conflict",
+            "conflict_details",
+            "withdrawn_at",
+            "withdrawn_by",
         ]
 
     def save_model(self, request, obj, form, change):

@@ -163,3 +163,27 @@ class OpinionForm(forms.Form):
     text = forms.CharField(
         label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
     )
+    conflict = forms.ChoiceField(
+        label=_("Declaration of interests"),
+        choices=Opinion.Conflict.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Declare whether you have a conflict of interest with this application.")
+        },
+    )
+    conflict_details = forms.CharField(
+        label=_("If you have a conflict of interest: which one"),
+        help_text=_("For instance: you work for, or with, the applying collectivity."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("conflict") == Opinion.Conflict.DECLARED
+            and not cleaned.get("conflict_details", "").strip()
+        ):
+            self.add_error("conflict_details", _("Describe your conflict of interest."))
+        return cleaned

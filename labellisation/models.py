@@ -93,6 +93,8 @@ class LabelApplication(Archivable):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     CLOSED_STATES = (State.GRANTED, State.REFUSED, State.WITHDRAWN)
+    # Opinions are asked, given and withdrawn between the submission and the decision.
+    OPINION_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED, State.SCHEDULED)
     # The applicant edits the dossier only in these states; it is frozen otherwise.
     EDITABLE_STATES = (State.DRAFT, State.INFO_REQUESTED)
 
@@ -376,6 +378,18 @@ class Attachment(UploadedDocument):
         verbose_name_plural = _("attachments")
 
 
+class OpinionQuerySet(models.QuerySet):
+    def active(self) -> OpinionQuerySet:
+        """Opinions still asked: DAECT did not withdraw them."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def awaited(self) -> OpinionQuerySet:
+        """Asked, not withdrawn, not yet given, on a dossier not yet decided."""
+        return self.active().filter(
+            given_at__isnull=True, application__state__in=LabelApplication.OPINION_STATES
+        )
+
+
 class Opinion(models.Model):
     """An opinion DAECT asks on a dossier (committee member, thematic desk, embassy)."""
 
@@ -383,6 +397,10 @@ class Opinion(models.Model):
         FAVOURABLE = "favourable", _("Favourable")
         RESERVED = "reserved", _("Reserved")
         UNFAVOURABLE = "unfavourable", _("Unfavourable")
+
+    class Conflict(models.TextChoices):
+        NONE = "none", _("I declare no conflict of interest with this application")
+        DECLARED = "declared", _("I have a conflict of interest")
 
     application = models.ForeignKey(
         LabelApplication,
@@ -410,7 +428,21 @@ class Opinion(models.Model):
     text = models.TextField(_("opinion"), blank=True)
     given_at = models.DateTimeField(_("given on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    conflict = models.CharField(
+        _("conflict of interest"), max_length=10, choices=Conflict.choices, blank=True
+    )
+    conflict_details = models.TextField(_("conflict of interest declared"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
 
+    objects = OpinionQuerySet.as_manager()
     history = AuditTrail()
 
     class Meta:
@@ -420,8 +452,15 @@ class Opinion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "requested_from"],
-                name="one_opinion_per_person",
+                # A withdrawn request does not stop DAECT from asking the person again.
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_opinion_per_person",
                 violation_error_message=_("This person was already asked for an opinion."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(conflict="declared") | ~Q(conflict_details=""),
+                name="declared_conflict_is_described",
+                violation_error_message=_("Describe the conflict of interest."),
             ),
             models.CheckConstraint(
                 condition=Q(given_at__isnull=True) | ~Q(recommendation=""),
@@ -435,3 +474,7 @@ class Opinion(models.Model):
     @property
     def is_given(self) -> bool:
         return self.given_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

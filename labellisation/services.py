@@ -364,7 +364,19 @@ def application_note(*, application: LabelApplication, by: User, text: str) -> A
     )
 
 
-OPINION_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED, State.SCHEDULED)
+OPINION_STATES = LabelApplication.OPINION_STATES
+
+
+def record_internal(application: LabelApplication, *, by: User, text: str) -> ApplicationEvent:
+    """An internal line in the dossier's history (who, when, what), never shown to the
+    applicant: the history helper of the actions that change no state."""
+    return ApplicationEvent.objects.create(
+        application=application,
+        kind=ApplicationEvent.Kind.NOTE,
+        actor=by,
+        comment=text,
+        is_public=False,
+    )
 
 
 @transaction.atomic
@@ -377,21 +389,55 @@ def opinion_request(
         raise ValidationError(
             _("Opinions are asked between the submission and the decision."), code="invalid_state"
         )
-    if application.opinions.filter(requested_from=of).exists():
+    if not permissions.can_be_asked_an_opinion(of, application):
+        raise ValidationError(
+            _(
+                "%(person)s cannot be asked for an opinion on this application: ask DAECT "
+                "staff, an embassy agent, a committee member or a thematic desk, never "
+                "someone of the applying collectivity."
+            )
+            % {"person": of},
+            code="not_eligible",
+        )
+    if application.opinions.active().filter(requested_from=of).exists():
         raise ValidationError(_("This person was already asked for an opinion."), code="duplicate")
     opinion = Opinion.objects.create(
         application=application, requested_from=of, requested_by=by, question=question
     )
+    record_internal(application, by=by, text=_("Opinion asked of %(person)s.") % {"person": of})
     transaction.on_commit(partial(emails.opinion_requested, opinion))
     return opinion
 
 
+def _check_conflict(conflict: str, conflict_details: str) -> None:
+    if conflict not in Opinion.Conflict.values:
+        raise ValidationError(
+            _("Declare whether you have a conflict of interest with this application."),
+            code="conflict_required",
+        )
+    if conflict == Opinion.Conflict.DECLARED and not conflict_details.strip():
+        raise ValidationError(
+            _("Describe your conflict of interest."), code="conflict_details_required"
+        )
+
+
 @transaction.atomic
-def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) -> Opinion:
-    """The person asked gives their opinion once; it cannot be changed afterwards."""
+def opinion_give(
+    *,
+    opinion: Opinion,
+    by: User,
+    recommendation: str,
+    text: str,
+    conflict: str = "",
+    conflict_details: str = "",
+) -> Opinion:
+    """The person asked gives their opinion once, with their declaration of interests;
+    it cannot be changed afterwards. DAECT is told by e-mail."""
     opinion = Opinion.objects.select_for_update().select_related("application").get(pk=opinion.pk)
     if opinion.requested_from_id != by.pk:
         raise PermissionDenied(_("This opinion was asked of someone else."))
+    if opinion.is_withdrawn:
+        raise ValidationError(_("DAECT withdrew this request for an opinion."), code="withdrawn")
     if opinion.is_given:
         raise ValidationError(
             _("This opinion was already given; it cannot be changed."), code="already_given"
@@ -402,8 +448,47 @@ def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) 
         raise ValidationError(
             _("Choose a recommendation and write your opinion."), code="incomplete"
         )
+    _check_conflict(conflict, conflict_details)
     opinion.recommendation, opinion.text, opinion.given_at = recommendation, text, timezone.now()
-    opinion.save(update_fields=["recommendation", "text", "given_at"])
+    opinion.conflict = conflict
+    opinion.conflict_details = conflict_details if conflict == Opinion.Conflict.DECLARED else ""
+    opinion.save(
+        update_fields=["recommendation", "text", "given_at", "conflict", "conflict_details"]
+    )
+    transaction.on_commit(partial(emails.opinion_given, opinion))
+    return opinion
+
+
+def can_withdraw_opinion(user: User, opinion: Opinion) -> bool:
+    """DAECT withdraws a request not yet answered, on a dossier not yet decided."""
+    return (
+        user.is_daect
+        and not opinion.is_given
+        and not opinion.is_withdrawn
+        and opinion.application.state in OPINION_STATES
+    )
+
+
+@transaction.atomic
+def opinion_withdraw(*, opinion: Opinion, by: User, reason: str = "") -> Opinion:
+    """DAECT takes back a request for an opinion; the person no longer sees the dossier."""
+    if not by.is_daect:
+        raise PermissionDenied(_("Only DAECT withdraws a request for an opinion."))
+    opinion = (
+        Opinion.objects.select_for_update()
+        .select_related("application", "requested_from")
+        .get(pk=opinion.pk)
+    )
+    if not can_withdraw_opinion(by, opinion):
+        raise ValidationError(
+            _("Only an opinion still awaited, on an undecided application, can be withdrawn."),
+            code="not_withdrawable",
+        )
+    opinion.withdrawn_at, opinion.withdrawn_by = timezone.now(), by
+    opinion._change_reason = reason or "withdrawn"
+    opinion.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    text = _("Request for an opinion of %(person)s withdrawn.") % {"person": opinion.requested_from}
+    record_internal(opinion.application, by=by, text=f"{text} {reason}".strip())
     return opinion
 
 
@@ -414,6 +499,8 @@ def opinion_remind(*, opinion: Opinion, by: User) -> Opinion:
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if opinion.is_given:
         raise ValidationError(_("This opinion was already given."), code="already_given")
+    if opinion.is_withdrawn:
+        raise ValidationError(_("This request for an opinion was withdrawn."), code="withdrawn")
     opinion.reminded_at = timezone.now()
     opinion.save(update_fields=["reminded_at"])
     transaction.on_commit(partial(emails.opinion_requested, opinion, reminder=True))

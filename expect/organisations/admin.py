@@ -49,7 +49,7 @@ class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "is_active", "position"]
     list_editable = ["is_active", "position"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sdgs"]
+    filter_horizontal = ["sdgs", "desk"]
     search_fields = ["name", "name_en"]
 
 
