@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.accounts.models import User
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 from expect.organisations.models import Theme
@@ -18,6 +19,7 @@ from . import permissions, services
 from .models import (
     ApplicationEvent,
     Attachment,
+    Attendance,
     CommitteeSession,
     CooperationProject,
     Label,
@@ -244,11 +246,30 @@ class LabelApplicationAdmin(ArchiveAdmin):
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
 
 
+class AttendanceInline(admin.TabularInline):
+    """Who attended the session: the quorum is counted on these rows."""
+
+    model = Attendance
+    extra = 0
+    fields = ["member", "status"]
+    verbose_name_plural = _("Attendance (save the members first)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            session_pk = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = User.objects.filter(committees__pk=session_pk).order_by(
+                "last_name", "first_name"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(CommitteeSession)
 class CommitteeSessionAdmin(HistoryAdmin):
-    list_display = ["date", "application_deadline", "place", "agenda"]
+    list_display = ["date", "application_deadline", "place", "chair", "quorum", "agenda"]
+    list_select_related = ["chair"]
     filter_horizontal = ["members"]
     date_hierarchy = "date"
+    inlines = [AttendanceInline]
 
     @admin.display(description=_("dossiers, agenda and minutes"))
     def agenda(self, obj: CommitteeSession) -> str:

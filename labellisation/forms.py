@@ -13,6 +13,7 @@ from .models import (
     LabelApplication,
     Opinion,
     ProposedExpert,
+    Verdict,
 )
 
 
@@ -187,3 +188,35 @@ class OpinionForm(forms.Form):
         ):
             self.add_error("conflict_details", _("Describe your conflict of interest."))
         return cleaned
+
+
+class SessionDecisionForm(forms.Form):
+    """One dossier of a committee's agenda: the decision and its reason."""
+
+    application = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("— not decided today —")), *Verdict.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "fr-input"}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args, dossiers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = dossiers
+
+    def clean(self):
+        cleaned = super().clean()
+        needs_reason = cleaned.get("verdict") in (Verdict.REFUSE, Verdict.POSTPONE)
+        if needs_reason and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason of this decision."))
+        return cleaned
+
+
+SessionDecisionFormSet = forms.formset_factory(SessionDecisionForm, extra=0)

@@ -10,6 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,21 @@ class CommitteeSession(models.Model):
         verbose_name=_("members"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        default=1,
+        help_text=_("How many members must be present for the committee to decide."),
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"role": "daect"},
+        verbose_name=_("chair"),
+        help_text=_("The DAECT agent who records the decisions and signs the minutes."),
+    )
 
     objects = CommitteeSessionQuerySet.as_manager()
     history = AuditTrail(m2m_fields=[members])
@@ -57,11 +73,80 @@ class CommitteeSession(models.Model):
                 violation_error_message=_(
                     "The application deadline must come before the committee."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum__gte=1), name="committee_quorum_at_least_one"
+            ),
         ]
 
     def __str__(self) -> str:
         return _("Committee of %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
+
+    def has_met(self, today: date) -> bool:
+        """Decisions of the session are recorded from the day it meets, never before."""
+        return today >= self.date
+
+    def present_count(self) -> int:
+        return self.attendances.filter(status=Attendance.Status.PRESENT).count()
+
+
+class Verdict(models.TextChoices):
+    """What a committee decides on a dossier of its agenda."""
+
+    GRANT = "grant", _("Grant")
+    REFUSE = "refuse", _("Refuse")
+    POSTPONE = "postpone", _("Postpone to the next committee")
+
+
+class Attendance(models.Model):
+    """Whether a member of a committee attended its session."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    session = models.ForeignKey(
+        CommitteeSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("committee"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
+
+    history = AuditTrail()
+
+    class Meta:
+        ordering = ["member__last_name", "member__first_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"],
+                name="one_attendance_per_member",
+                violation_error_message=_("This member's attendance is already recorded."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.get_status_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.session_id
+            and self.member_id
+            and not self.session.members.filter(pk=self.member_id).exists()
+        ):
+            raise ValidationError(
+                {"member": _("Only a member of this committee has an attendance.")}
+            )
 
 
 class LabelApplicationQuerySet(ArchivableQuerySet):
@@ -127,6 +212,15 @@ class LabelApplication(Archivable):
         help_text=_("DAECT put the dossier on this committee's agenda although it came late."),
     )
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decision_session = models.ForeignKey(
+        CommitteeSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("decided by the committee"),
+        help_text=_("Empty for a rolling decision, taken outside a committee."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

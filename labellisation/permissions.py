@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from expect.accounts.models import User
 
-from .models import LabelApplication
+from .models import CommitteeSession, LabelApplication
 
 
 def is_applicant(user: User, application: LabelApplication) -> bool:
@@ -79,3 +79,8 @@ def can_write_message(user: User, application: LabelApplication) -> bool:
     ):
         return False
     return user.is_daect or is_applicant(user, application)
+
+
+def can_chair(user: User, session: CommitteeSession) -> bool:
+    """The DAECT agent named chair of the session records its decisions and signs."""
+    return user.is_daect and session.chair_id is not None and session.chair_id == user.pk

@@ -9,7 +9,8 @@ inside a transaction with the row locked, and records the history.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from .models import (
     Label,
     LabelApplication,
     Opinion,
+    Verdict,
 )
 
 State = LabelApplication.State
@@ -212,25 +214,88 @@ def application_schedule(
     )
 
 
-@transaction.atomic
-def application_grant(
-    *, application: LabelApplication, by: User, reason: str = "", on: date | None = None
-) -> Label:
-    """Grant the label, at a committee or case by case (rolling decision)."""
-    application = _lock(application)
-    application.decided_at = timezone.now()
+def _decided_at(session: CommitteeSession | None) -> datetime:
+    """A decision of a session is dated the session's day (at noon, Paris time, so that
+    no time zone moves it to another day); a rolling decision, now."""
+    if session is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(session.date, time(12, 0)))
+
+
+def check_session_can_decide(session: CommitteeSession, *, today: date | None = None) -> None:
+    """A committee decides once it has met, and only with its quorum present."""
+    today = today or timezone.localdate()
+    if not session.has_met(today):
+        raise ValidationError(
+            _(
+                "The decisions of this committee can only be recorded from the day it "
+                "meets, on %(date)s."
+            )
+            % {"date": session.date.strftime("%d/%m/%Y")},
+            code="session_not_met",
+        )
+    present = session.present_count()
+    if present < session.quorum:
+        raise ValidationError(
+            _(
+                "Quorum not reached: %(present)d member(s) present out of the %(quorum)d "
+                "required. No decision is recorded."
+            )
+            % {"present": present, "quorum": session.quorum},
+            code="no_quorum",
+        )
+
+
+def _decide(
+    application: LabelApplication,
+    *,
+    by: User,
+    to: str,
+    reason: str,
+    session: CommitteeSession | None,
+) -> LabelApplication:
+    if session is not None:
+        check_session_can_decide(session)
+        if application.committee_id != session.pk:
+            raise ValidationError(
+                _("This application is not on the agenda of this committee."),
+                code="not_on_agenda",
+            )
+    application.decided_at = _decided_at(session)
     application.decision_reason = reason
-    _transition(
+    application.decision_session = session
+    # The history says whether a committee took the decision or DAECT did on its own.
+    where = (
+        _("Decision of the %(committee)s.") % {"committee": session}
+        if session is not None
+        else _("Rolling decision, outside a committee.")
+    )
+    return _transition(
         application,
         by=by,
-        to=State.GRANTED,
+        to=to,
         allowed_from=[State.SCHEDULED, State.IN_REVIEW, State.RESUBMITTED],
         guard=permissions.can_instruct,
-        comment=reason,
-        fields=["decided_at", "decision_reason"],
+        comment=f"{where} {reason}".strip(),
+        fields=["decided_at", "decision_reason", "decision_session"],
+    )
+
+
+@transaction.atomic
+def application_grant(
+    *,
+    application: LabelApplication,
+    by: User,
+    reason: str = "",
+    on: date | None = None,
+    session: CommitteeSession | None = None,
+) -> Label:
+    """Grant the label, at a committee (`session`, dated its day) or case by case."""
+    application = _decide(
+        _lock(application), by=by, to=State.GRANTED, reason=reason, session=session
     )
     transaction.on_commit(partial(emails.application_decided, application))
-    return grant_label(application, on=on or timezone.localdate())
+    return grant_label(application, on=on or timezone.localdate(application.decided_at))
 
 
 def grant_label(application: LabelApplication, *, on: date) -> Label:
@@ -260,23 +325,87 @@ def grant_label(application: LabelApplication, *, on: date) -> Label:
 
 
 @transaction.atomic
-def application_refuse(*, application: LabelApplication, by: User, reason: str) -> LabelApplication:
+def application_refuse(
+    *,
+    application: LabelApplication,
+    by: User,
+    reason: str,
+    session: CommitteeSession | None = None,
+) -> LabelApplication:
+    """Refuse, with a reason, at a committee (`session`, dated its day) or case by case."""
     if not reason.strip():
         raise ValidationError(_("A refusal needs a reason."), code="reason_required")
-    application = _lock(application)
-    application.decided_at = timezone.now()
-    application.decision_reason = reason
-    _transition(
-        application,
-        by=by,
-        to=State.REFUSED,
-        allowed_from=[State.SCHEDULED, State.IN_REVIEW, State.RESUBMITTED],
-        guard=permissions.can_instruct,
-        comment=reason,
-        fields=["decided_at", "decision_reason"],
+    application = _decide(
+        _lock(application), by=by, to=State.REFUSED, reason=reason, session=session
     )
     transaction.on_commit(partial(emails.application_decided, application))
     return application
+
+
+@dataclass(frozen=True)
+class SessionDecision:
+    application: LabelApplication
+    verdict: str
+    reason: str = ""
+
+
+def _postpone(
+    application: LabelApplication, *, by: User, session: CommitteeSession, reason: str
+) -> LabelApplication:
+    """The committee puts off its decision: the dossier goes to the next committee."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the decision is postponed."), code="reason_required")
+    application = _lock(application)
+    if application.committee_id != session.pk or application.state in application.CLOSED_STATES:
+        raise ValidationError(
+            _("This application is not on the agenda of this committee."), code="not_on_agenda"
+        )
+    following = CommitteeSession.objects.filter(date__gt=session.date).order_by("date").first()
+    text = _("Decision postponed by the %(committee)s: %(reason)s") % {
+        "committee": session,
+        "reason": reason,
+    }
+    if following is not None:
+        application.committee = following
+        application.save(update_fields=["committee"])
+        text += " " + _("Moved to the %(committee)s.") % {"committee": following}
+    record_internal(application, by=by, text=text)
+    return application
+
+
+@transaction.atomic
+def committee_record_decisions(
+    *, session: CommitteeSession, by: User, decisions: Iterable[SessionDecision]
+) -> list[LabelApplication]:
+    """The chair records the decisions of a session at once: all of them, or none."""
+    if not permissions.can_chair(by, session):
+        raise PermissionDenied(
+            _("Only the chair of this committee records its decisions; name the chair first.")
+        )
+    session = CommitteeSession.objects.select_for_update().get(pk=session.pk)
+    check_session_can_decide(session)
+    decided = []
+    for decision in decisions:
+        try:
+            decided.append(_record_one(session, by, decision))
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(reference)s: %(error)s")
+                % {"reference": decision.application.reference, "error": " ".join(error.messages)}
+            ) from error
+    return decided
+
+
+def _record_one(session: CommitteeSession, by: User, decision: SessionDecision) -> LabelApplication:
+    common = {"application": decision.application, "by": by, "reason": decision.reason}
+    if decision.verdict == Verdict.GRANT:
+        application_grant(**common, session=session)
+        return decision.application
+    if decision.verdict == Verdict.REFUSE:
+        return application_refuse(**common, session=session)
+    if decision.verdict == Verdict.POSTPONE:
+        return _postpone(decision.application, by=by, session=session, reason=decision.reason)
+    raise ValidationError(_("Choose a decision."), code="verdict_required")
 
 
 @transaction.atomic

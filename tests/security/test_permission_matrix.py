@@ -230,7 +230,11 @@ LABELLISATION = {
             _url("labellisation:opinion_give", "opinion"),
             expect(404, embassy_x=200),
             post=expect(404, embassy_x=302),
-            data=lambda w: {"recommendation": "favourable", "text": "Avis favorable."},
+            data=lambda w: {
+                "recommendation": "favourable",
+                "text": "Avis favorable.",
+                "conflict": "none",
+            },
         )
     ],
     "labellisation:label_certificate": [
@@ -244,6 +248,14 @@ LABELLISATION = {
     ],
     "labellisation:committee_detail": [
         Case(_url("labellisation:committee_detail", "committee"), expect(404, daect=200))
+    ],
+    "labellisation:committee_decide": [
+        Case(
+            _url("labellisation:committee_decide", "committee"),
+            expect(404, daect=405),
+            # Without the decisions' management form, the page comes back with its errors.
+            post=expect(404, daect=200),
+        )
     ],
     "labellisation:committee_agenda": [
         Case(_url("labellisation:committee_agenda", "committee"), expect(404, daect=200))
