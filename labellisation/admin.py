@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.accounts.models import User
+from expect.core.admin_desk import AssignedFilter, OverdueFilter, assign_actions
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 from expect.organisations.models import Theme
@@ -122,9 +123,25 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(LabelApplication)
 class LabelApplicationAdmin(ArchiveAdmin):
-    list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
-    list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
-    list_select_related = ["collectivity", "theme", "committee"]
+    list_display = [
+        "collectivity",
+        "theme",
+        "state",
+        "committee",
+        "assigned_to",
+        "submitted_at",
+        "decided_at",
+    ]
+    list_filter = [
+        AssignedFilter,
+        "state",
+        OverdueFilter,
+        "theme",
+        "collectivity__kind",
+        "collectivity__region",
+        "committee",
+    ]
+    list_select_related = ["collectivity", "theme", "committee", "assigned_to"]
     search_fields = ["collectivity__name", "collectivity__siren", "theme__name", "expertise"]
     date_hierarchy = "submitted_at"
     readonly_fields = [
@@ -137,6 +154,8 @@ class LabelApplicationAdmin(ArchiveAdmin):
         "committee",
         "accepted_late",
         "decision_reason",
+        "decision_session",
+        "assigned_to",
     ]
     inlines = [
         ExpertInline,
@@ -155,8 +174,12 @@ class LabelApplicationAdmin(ArchiveAdmin):
         "submitted_at",
         "decided_at",
         "decision_reason",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(
+            lambda obj, by, to: services.application_assign(application=obj, by=by, to=to)
+        ),
         "start_review",
         "schedule",
         action_with_reason(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import UploadedDocument
+from expect.core.models import UploadedDocument, assigned_to_field
 from expect.organisations.models import Collectivity, Language, Theme
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -153,6 +153,10 @@ class LabelApplicationQuerySet(ArchivableQuerySet):
     def open(self) -> LabelApplicationQuerySet:
         return self.exclude(state__in=LabelApplication.CLOSED_STATES)
 
+    def overdue(self, today: date) -> LabelApplicationQuerySet:
+        """Late: still undecided although the committee it was put on has met."""
+        return self.filter(state__in=LabelApplication.OPINION_STATES, committee__date__lt=today)
+
     def visible_to(self, user) -> LabelApplicationQuerySet:
         """DAECT sees every dossier; a member, those of their own collectivity."""
         if user.is_daect:
@@ -230,6 +234,7 @@ class LabelApplication(Archivable):
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    assigned_to = assigned_to_field()
 
     objects = LabelApplicationQuerySet.as_manager()
     history = AuditTrail()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core import desk
 from expect.core.archive import record_bulk_change
 
 from . import emails, permissions
@@ -656,3 +657,15 @@ def expire_labels(today: date) -> int:
         )
         record_bulk_change(labels, reason="expired")
     return len(labels)
+
+
+def application_assign(
+    *, application: LabelApplication, by: User, to: User | None
+) -> LabelApplication:
+    """Give the dossier to a DAECT instructor (or to nobody); the history says who did."""
+    return desk.assign(
+        application,
+        by=by,
+        to=to,
+        record=lambda obj, actor, text: record_internal(obj, by=actor, text=text),
+    )

@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from expect.core.admin_desk import AssignedFilter, OverdueFilter, assign_actions
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
@@ -105,10 +106,19 @@ class MissionRequestAdmin(ArchiveAdmin):
         "theme",
         "urgency",
         "state",
+        "assigned_to",
         "submitted_at",
     ]
-    list_filter = ["state", "theme", "urgency", ("country", CountryFilter), "embassy"]
-    list_select_related = ["embassy", "theme"]
+    list_filter = [
+        AssignedFilter,
+        "state",
+        OverdueFilter,
+        "theme",
+        "urgency",
+        ("country", CountryFilter),
+        "embassy",
+    ]
+    list_select_related = ["embassy", "theme", "assigned_to"]
     search_fields = ["partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
@@ -132,7 +142,7 @@ class MissionRequestAdmin(ArchiveAdmin):
                 ]
             },
         ),
-        (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
+        (None, {"fields": ["created_by", "created_at", "submitted_at", "assigned_to"]}),
     ]
     readonly_fields = ["matching", "mission_link"]
     inlines = [AttachmentInline, ProposalInline, EventInline]
@@ -150,8 +160,10 @@ class MissionRequestAdmin(ArchiveAdmin):
         "duration_days",
         "submitted_at",
         "decision_reason",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(lambda obj, by, to: services.request_assign(need=obj, by=by, to=to)),
         "qualify",
         action_with_reason(
             "send_back",
@@ -304,18 +316,26 @@ class MissionAdmin(ArchiveAdmin):
         "return_date",
         "state",
         "report_due_on",
+        "assigned_to",
         "sheet",
     ]
-    list_filter = ["state", "request__theme", ("request__country", CountryFilter)]
-    list_select_related = ["collectivity", "request__theme"]
+    list_filter = [
+        AssignedFilter,
+        "state",
+        OverdueFilter,
+        "request__theme",
+        ("request__country", CountryFilter),
+    ]
+    list_select_related = ["collectivity", "request__theme", "assigned_to"]
     search_fields = ["collectivity__name", "request__partner_name", "place"]
     date_hierarchy = "departure_date"
     fieldsets = [
         (None, {"fields": ["request", "collectivity", "state", "cancel_reason", "sheet"]}),
         (_("Dates and place"), {"fields": ["departure_date", "return_date", "place"]}),
-        (None, {"fields": ["report_due_on", "team", "total", "history"]}),
+        (None, {"fields": ["report_due_on", "assigned_to", "team", "total", "history"]}),
     ]
     readonly_fields = [
+        "assigned_to",
         "request",
         "collectivity",
         "state",
@@ -336,8 +356,10 @@ class MissionAdmin(ArchiveAdmin):
         "return_date",
         "report_due_on",
         "cancel_reason",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(lambda obj, by, to: services.mission_assign(mission=obj, by=by, to=to)),
         "confirm",
         "start",
         "mark_returned",

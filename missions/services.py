@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import Membership, User
+from expect.core import desk
 from expect.core.archive import record_bulk_change
 from labellisation.models import Label
 
@@ -359,3 +360,25 @@ def mission_cancel(*, mission: Mission, by: User, reason: str) -> Mission:
         reason,
         fields=["cancel_reason"],
     )
+
+
+def request_assign(*, need: MissionRequest, by: User, to: User | None) -> MissionRequest:
+    """Give the need to a DAECT instructor (or to nobody); its history says who did."""
+    return desk.assign(
+        need, by=by, to=to, record=lambda obj, actor, text: _note(obj, actor, "request", text)
+    )
+
+
+def mission_assign(*, mission: Mission, by: User, to: User | None) -> Mission:
+    """Give the mission to a DAECT instructor (or to nobody); its history says who did."""
+    return desk.assign(
+        mission,
+        by=by,
+        to=to,
+        record=lambda obj, actor, text: _note(obj.request, actor, "mission", text),
+    )
+
+
+def _note(need: MissionRequest, by: User, subject: str, text: str) -> None:
+    # No state changes: the row carries no "from → to", only what happened.
+    _record(need, by, subject, "", "", text)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.admin_desk import AssignedFilter, assign_actions
 from expect.core.admin_history import ArchiveAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
@@ -105,8 +106,10 @@ class MissionReportAdmin(ArchiveAdmin):
         "is_late",
         "rating",
         "is_published",
+        "assigned_to",
     ]
     list_filter = [
+        AssignedFilter,
         "state",
         DeadlineFilter,
         "is_late",
@@ -114,7 +117,7 @@ class MissionReportAdmin(ArchiveAdmin):
         "rating",
         ("mission__request__theme", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["mission__collectivity", "mission__request__theme"]
+    list_select_related = ["mission__collectivity", "mission__request__theme", "assigned_to"]
     search_fields = [
         "mission__collectivity__name",
         "mission__collectivity__siren",
@@ -124,13 +127,26 @@ class MissionReportAdmin(ArchiveAdmin):
     ]
     date_hierarchy = "submitted_at"
     fieldsets = [
-        (None, {"fields": ["mission", "state", "due_on", "submitted_at", "submitted_by"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "mission",
+                    "state",
+                    "due_on",
+                    "submitted_at",
+                    "submitted_by",
+                    "assigned_to",
+                ]
+            },
+        ),
         (_("Content"), {"fields": [*CONTENT_FIELDS, "report_file"]}),
         (_("Evaluation"), {"fields": ["is_late", "rating", "evaluation", "evaluated_at"]}),
         (_("Library"), {"fields": ["is_published", "publish_file", "published_at"]}),
     ]
     # Every change goes through the workflow actions, which check and record it.
     readonly_fields = [
+        "assigned_to",
         "mission",
         "state",
         "due_on",
@@ -160,8 +176,10 @@ class MissionReportAdmin(ArchiveAdmin):
         "evaluation",
         "is_published",
         "published_at",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(lambda obj, by, to: services.report_assign(report=obj, by=by, to=to)),
         action_with_reason("request_revision", _("Request a revision"), _request_revision),
         "accept",
         "publish",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import UploadedDocument, random_upload_path
+from expect.core.models import UploadedDocument, assigned_to_field, random_upload_path
 from missions.models import Mission
 
 
@@ -82,6 +82,7 @@ class MissionReport(Archivable):
     )
     evaluation = models.TextField(_("DAECT evaluation"), blank=True)
     evaluated_at = models.DateTimeField(_("evaluated on"), null=True, blank=True)
+    assigned_to = assigned_to_field()
     is_published = models.BooleanField(_("published in the library"), default=False)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     publish_file = models.BooleanField(_("publish the file too"), default=False)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core import desk
 from missions.models import Mission
 
 from . import emails
@@ -213,3 +214,10 @@ def embassy_comment(*, report: MissionReport, by: User, text: str) -> EmbassyCom
     comment = EmbassyComment.objects.create(report=report, author=by, text=text)
     transaction.on_commit(partial(emails.embassy_commented, comment))
     return comment
+
+
+def report_assign(*, report: MissionReport, by: User, to: User | None) -> MissionReport:
+    """Give the report to a DAECT instructor (or to nobody); its history says who did."""
+    return desk.assign(
+        report, by=by, to=to, record=lambda obj, actor, text: _record(obj, actor, "", "", text)
+    )

@@ -456,6 +456,25 @@ CORE = {
     "healthz": [Case(lambda w: reverse("healthz"), everyone(200))],
     "core:home": [Case(_url("core:home"), everyone(200))],
     "core:dashboard": [Case(_url("core:dashboard"), expect(200))],
+    "core:saved_filter_create": [
+        Case(
+            _url("core:saved_filter_create"),
+            expect(404, daect=405),
+            post=expect(404, daect=302),
+            data=lambda w: {
+                "name": "À instruire",
+                "path": reverse("admin:labellisation_labelapplication_changelist"),
+                "query": "assigned=me&state__exact=submitted",
+            },
+        )
+    ],
+    "core:saved_filter_delete": [
+        Case(
+            _url("core:saved_filter_delete", "saved_filter"),
+            expect(404, daect=405),
+            post=expect(404, daect=302),
+        )
+    ],
     "core:accessibility": [Case(_url("core:accessibility"), everyone(200))],
     "core:legal": [Case(_url("core:legal"), everyone(200))],
     "core:privacy": [Case(_url("core:privacy"), everyone(200))],
