@@ -3,23 +3,28 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.accounts.models import User
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
+from expect.core.admin_desk import AssignedFilter, OverdueFilter, assign_actions
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_scan import antivirus
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
+from expect.organisations.models import Theme
 
-from . import services
+from . import permissions, services
 from .admin_actions import APPLICATION_ACTIONS, LABEL_ACTIONS
 from .models import (
     ApplicationEvent,
     Attachment,
+    Attendance,
     CommitteeSession,
     CooperationProject,
     Label,
@@ -36,7 +41,17 @@ class OpinionInline(admin.TabularInline):
     fk_name = "application"
     extra = 0
     can_delete = False
-    fields = ["requested_from", "recommendation", "text", "given_at", "requested_at", "reminded_at"]
+    fields = [
+        "requested_from",
+        "recommendation",
+        "text",
+        "conflict",
+        "conflict_details",
+        "given_at",
+        "requested_at",
+        "reminded_at",
+        "withdrawn_at",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("Opinions (ask one from the “Opinions” page)")
 
@@ -121,18 +136,26 @@ class AttachmentInline(admin.TabularInline):
 @admin.register(LabelApplication)
 class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = APPLICATION_ACTIONS
-    list_display = ["collectivity", "theme", "state", "committee", "submitted_at", "decided_at"]
     list_display = [
         "reference",
         "collectivity",
         "theme",
         "state",
         "committee",
+        "assigned_to",
         "submitted_at",
         "decided_at",
     ]
-    list_filter = ["state", "theme", "collectivity__kind", "collectivity__region", "committee"]
-    list_select_related = ["collectivity", "theme", "committee"]
+    list_filter = [
+        AssignedFilter,
+        "state",
+        OverdueFilter,
+        "theme",
+        "collectivity__kind",
+        "collectivity__region",
+        "committee",
+    ]
+    list_select_related = ["collectivity", "theme", "committee", "assigned_to"]
     search_fields = [
         "reference",
         "collectivity__name",
@@ -153,6 +176,8 @@ class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMi
         "accepted_late",
         "decision_reason",
         "timeline",
+        "decision_session",
+        "assigned_to",
     ]
     # What the applicant wrote, read-only once the dossier is handed in (see is_handed_in).
     applicant_fields = ["theme", "expertise", "territory_actions", "commitment"]
@@ -173,8 +198,12 @@ class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMi
         "submitted_at",
         "decided_at",
         "decision_reason",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(
+            lambda obj, by, to: services.application_assign(application=obj, by=by, to=to)
+        ),
         "start_review",
         "schedule",
         action_with_reason(
@@ -287,11 +316,30 @@ class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMi
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
 
 
+class AttendanceInline(admin.TabularInline):
+    """Who attended the session: the quorum is counted on these rows."""
+
+    model = Attendance
+    extra = 0
+    fields = ["member", "status"]
+    verbose_name_plural = _("Attendance (save the members first)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            session_pk = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = User.objects.filter(committees__pk=session_pk).order_by(
+                "last_name", "first_name"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(CommitteeSession)
 class CommitteeSessionAdmin(HistoryAdmin):
-    list_display = ["date", "application_deadline", "place", "agenda"]
+    list_display = ["date", "application_deadline", "place", "chair", "quorum", "agenda"]
+    list_select_related = ["chair"]
     filter_horizontal = ["members"]
     date_hierarchy = "date"
+    inlines = [AttendanceInline]
 
     @admin.display(description=_("dossiers, agenda and minutes"))
     def agenda(self, obj: CommitteeSession) -> str:
@@ -373,19 +421,88 @@ class LabelAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Archiv
         return False  # a label is only ever created by granting an application
 
 
+def candidate_label(user) -> str:
+    """A candidate as DAECT needs to choose: name, role, organisation."""
+    roles = [user.get_role_display()]
+    if user.in_committee:
+        roles.append(str(_("committee member")))
+    if user.in_desk:
+        roles.append(str(_("thematic desk")))
+    return f"{user.get_full_name() or user.email} — {', '.join(roles)} — {organisation_of(user)}"
+
+
+def organisation_of(user) -> str:
+    if user.is_daect:
+        return "DAECT"
+    if user.embassy is not None:
+        return str(user.embassy)
+    membership = getattr(user, "membership", None)
+    return str(membership.collectivity) if membership else "—"
+
+
+class CandidateField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return candidate_label(obj)
+
+
 class OpinionForm(forms.ModelForm):
+    requested_from = CandidateField(queryset=None, label=_("asked of"))
+
     class Meta:
         model = Opinion
         fields = ["application", "requested_from", "question"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the eligible people are offered, each with their role and organisation.
+        self.fields["requested_from"].queryset = (
+            permissions.opinion_candidates()
+            .select_related("embassy", "membership__collectivity")
+            .annotate(
+                in_committee=Exists(
+                    CommitteeSession.members.through.objects.filter(user=OuterRef("pk"))
+                ),
+                in_desk=Exists(Theme.desk.through.objects.filter(user=OuterRef("pk"))),
+            )
+            .order_by("last_name", "first_name")
+        )
+
     def clean(self):
         cleaned = super().clean()
         application = cleaned.get("application")
+        person = cleaned.get("requested_from")
         if application is not None and application.state not in services.OPINION_STATES:
             self.add_error(
                 "application", _("Opinions are asked between the submission and the decision.")
             )
+        elif (
+            application is not None
+            and person is not None
+            and not permissions.can_be_asked_an_opinion(person, application)
+        ):
+            self.add_error(
+                "requested_from",
+                _(
+                    "This person belongs to the applying collectivity: ask someone "
+                    "independent of the application."
+                ),
+            )
         return cleaned
+
+
+class WithdrawnFilter(admin.SimpleListFilter):
+    title = _("request")
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Still asked")), ("yes", _("Withdrawn"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.active()
+        if self.value() == "yes":
+            return queryset.filter(withdrawn_at__isnull=False)
+        return queryset
 
 
 @admin.register(Opinion)
@@ -396,14 +513,25 @@ class OpinionAdmin(HistoryAdmin):
         "recommendation",
         "requested_at",
         "given_at",
-        "reminded_at",
+        "conflict",
+        "withdrawn_at",
     ]
-    list_filter = ["recommendation", "given_at"]
+    list_filter = ["recommendation", "conflict", "given_at", WithdrawnFilter]
     list_select_related = ["application__collectivity", "application__theme", "requested_from"]
     search_fields = ["application__collectivity__name", "requested_from__email"]
-    autocomplete_fields = ["application", "requested_from"]
+    autocomplete_fields = ["application"]
     form = OpinionForm
-    actions = ["remind"]
+    actions = [
+        "remind",
+        action_with_reason(
+            "withdraw",
+            _("Withdraw the selected requests for an opinion"),
+            lambda obj, request, reason: services.opinion_withdraw(
+                opinion=obj, by=request.user, reason=reason
+            ),
+            required=False,
+        ),
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -417,6 +545,10 @@ class OpinionAdmin(HistoryAdmin):
             "requested_at",
             "given_at",
             "reminded_at",
+            "conflict",
+            "conflict_details",
+            "withdrawn_at",
+            "withdrawn_by",
         ]
 
     def save_model(self, request, obj, form, change):

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core import desk
 from expect.core.dashboard import Section, section
 
 from .models import Label, LabelApplication, Opinion
@@ -39,7 +40,7 @@ def applications_to_review(request):
 
 @section(roles=[User.Role.DAECT, User.Role.EMBASSY, User.Role.MEMBER, User.Role.EXPERT])
 def opinions_awaited(request):
-    awaited = Opinion.objects.filter(requested_from=request.user, given_at__isnull=True)
+    awaited = Opinion.objects.awaited().filter(requested_from=request.user)
     count = awaited.count()
     if not count:
         return None
@@ -48,4 +49,17 @@ def opinions_awaited(request):
         "labellisation/section_opinions.html",
         {"count": count},
         order=15,
+    )
+
+
+@section(roles=[User.Role.DAECT])
+def my_applications(request):
+    """The instructor's own dossiers, per step, with the late ones."""
+    State = LabelApplication.State
+    steps = [State.SUBMITTED, State.IN_REVIEW, State.INFO_REQUESTED, State.RESUBMITTED]
+    return desk.queue_section(
+        _("My queue: label applications"),
+        LabelApplication,
+        request.user,
+        [*steps, State.SCHEDULED],
     )

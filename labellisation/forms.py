@@ -13,6 +13,7 @@ from .models import (
     LabelApplication,
     Opinion,
     ProposedExpert,
+    Verdict,
 )
 
 
@@ -158,3 +159,59 @@ class OpinionForm(forms.Form):
     text = forms.CharField(
         label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
     )
+    conflict = forms.ChoiceField(
+        label=_("Declaration of interests"),
+        choices=Opinion.Conflict.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Declare whether you have a conflict of interest with this application.")
+        },
+    )
+    conflict_details = forms.CharField(
+        label=_("If you have a conflict of interest: which one"),
+        help_text=_("For instance: you work for, or with, the applying collectivity."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("conflict") == Opinion.Conflict.DECLARED
+            and not cleaned.get("conflict_details", "").strip()
+        ):
+            self.add_error("conflict_details", _("Describe your conflict of interest."))
+        return cleaned
+
+
+class SessionDecisionForm(forms.Form):
+    """One dossier of a committee's agenda: the decision and its reason."""
+
+    application = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("— not decided today —")), *Verdict.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "fr-input"}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args, dossiers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = dossiers
+
+    def clean(self):
+        cleaned = super().clean()
+        needs_reason = cleaned.get("verdict") in (Verdict.REFUSE, Verdict.POSTPONE)
+        if needs_reason and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason of this decision."))
+        return cleaned
+
+
+SessionDecisionFormSet = forms.formset_factory(SessionDecisionForm, extra=0)

@@ -10,6 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import Event, EventManager, Referenced, UploadedDocument
+from expect.core.models import Event, EventManager, Referenced, UploadedDocument, assigned_to_field
 from expect.organisations.models import Collectivity, Language, Theme
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -42,6 +43,21 @@ class CommitteeSession(models.Model):
         verbose_name=_("members"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        default=1,
+        help_text=_("How many members must be present for the committee to decide."),
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"role": "daect"},
+        verbose_name=_("chair"),
+        help_text=_("The DAECT agent who records the decisions and signs the minutes."),
+    )
 
     objects = CommitteeSessionQuerySet.as_manager()
     history = AuditTrail(m2m_fields=[members])
@@ -57,16 +73,89 @@ class CommitteeSession(models.Model):
                 violation_error_message=_(
                     "The application deadline must come before the committee."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum__gte=1), name="committee_quorum_at_least_one"
+            ),
         ]
 
     def __str__(self) -> str:
         return _("Committee of %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
 
+    def has_met(self, today: date) -> bool:
+        """Decisions of the session are recorded from the day it meets, never before."""
+        return today >= self.date
+
+    def present_count(self) -> int:
+        return self.attendances.filter(status=Attendance.Status.PRESENT).count()
+
+
+class Verdict(models.TextChoices):
+    """What a committee decides on a dossier of its agenda."""
+
+    GRANT = "grant", _("Grant")
+    REFUSE = "refuse", _("Refuse")
+    POSTPONE = "postpone", _("Postpone to the next committee")
+
+
+class Attendance(models.Model):
+    """Whether a member of a committee attended its session."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    session = models.ForeignKey(
+        CommitteeSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("committee"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
+
+    history = AuditTrail()
+
+    class Meta:
+        ordering = ["member__last_name", "member__first_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"],
+                name="one_attendance_per_member",
+                violation_error_message=_("This member's attendance is already recorded."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.get_status_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.session_id
+            and self.member_id
+            and not self.session.members.filter(pk=self.member_id).exists()
+        ):
+            raise ValidationError(
+                {"member": _("Only a member of this committee has an attendance.")}
+            )
+
 
 class LabelApplicationQuerySet(ArchivableQuerySet):
     def open(self) -> LabelApplicationQuerySet:
         return self.exclude(state__in=LabelApplication.CLOSED_STATES)
+
+    def overdue(self, today: date) -> LabelApplicationQuerySet:
+        """Late: still undecided although the committee it was put on has met."""
+        return self.filter(state__in=LabelApplication.OPINION_STATES, committee__date__lt=today)
 
     def visible_to(self, user) -> LabelApplicationQuerySet:
         """DAECT sees every dossier; a member, those of their own collectivity."""
@@ -96,6 +185,8 @@ class LabelApplication(Referenced, Archivable):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     CLOSED_STATES = (State.GRANTED, State.REFUSED, State.WITHDRAWN)
+    # Opinions are asked, given and withdrawn between the submission and the decision.
+    OPINION_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED, State.SCHEDULED)
     # The applicant edits the dossier only in these states; it is frozen otherwise.
     EDITABLE_STATES = (State.DRAFT, State.INFO_REQUESTED)
 
@@ -128,6 +219,15 @@ class LabelApplication(Referenced, Archivable):
         help_text=_("DAECT put the dossier on this committee's agenda although it came late."),
     )
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decision_session = models.ForeignKey(
+        CommitteeSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("decided by the committee"),
+        help_text=_("Empty for a rolling decision, taken outside a committee."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -137,6 +237,7 @@ class LabelApplication(Referenced, Archivable):
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    assigned_to = assigned_to_field()
 
     objects = LabelApplicationQuerySet.as_manager()
     history = AuditTrail(excluded_fields=["reference"])
@@ -363,6 +464,18 @@ class Attachment(UploadedDocument):
         verbose_name_plural = _("attachments")
 
 
+class OpinionQuerySet(models.QuerySet):
+    def active(self) -> OpinionQuerySet:
+        """Opinions still asked: DAECT did not withdraw them."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def awaited(self) -> OpinionQuerySet:
+        """Asked, not withdrawn, not yet given, on a dossier not yet decided."""
+        return self.active().filter(
+            given_at__isnull=True, application__state__in=LabelApplication.OPINION_STATES
+        )
+
+
 class Opinion(models.Model):
     """An opinion DAECT asks on a dossier (committee member, thematic desk, embassy)."""
 
@@ -370,6 +483,10 @@ class Opinion(models.Model):
         FAVOURABLE = "favourable", _("Favourable")
         RESERVED = "reserved", _("Reserved")
         UNFAVOURABLE = "unfavourable", _("Unfavourable")
+
+    class Conflict(models.TextChoices):
+        NONE = "none", _("I declare no conflict of interest with this application")
+        DECLARED = "declared", _("I have a conflict of interest")
 
     application = models.ForeignKey(
         LabelApplication,
@@ -397,7 +514,21 @@ class Opinion(models.Model):
     text = models.TextField(_("opinion"), blank=True)
     given_at = models.DateTimeField(_("given on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    conflict = models.CharField(
+        _("conflict of interest"), max_length=10, choices=Conflict.choices, blank=True
+    )
+    conflict_details = models.TextField(_("conflict of interest declared"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
 
+    objects = OpinionQuerySet.as_manager()
     history = AuditTrail()
 
     class Meta:
@@ -407,8 +538,15 @@ class Opinion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "requested_from"],
-                name="one_opinion_per_person",
+                # A withdrawn request does not stop DAECT from asking the person again.
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_opinion_per_person",
                 violation_error_message=_("This person was already asked for an opinion."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(conflict="declared") | ~Q(conflict_details=""),
+                name="declared_conflict_is_described",
+                violation_error_message=_("Describe the conflict of interest."),
             ),
             models.CheckConstraint(
                 condition=Q(given_at__isnull=True) | ~Q(recommendation=""),
@@ -422,3 +560,7 @@ class Opinion(models.Model):
     @property
     def is_given(self) -> bool:
         return self.given_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from expect.accounts.models import User
 
-from .models import LabelApplication
+from .models import CommitteeSession, LabelApplication
 
 
 def is_applicant(user: User, application: LabelApplication) -> bool:
@@ -32,9 +34,31 @@ def can_instruct(user: User, application: LabelApplication) -> bool:
     return user.is_daect
 
 
+def opinion_candidates(application: LabelApplication | None = None) -> QuerySet[User]:
+    """Who DAECT may ask for an opinion: DAECT staff, embassy agents, members of a
+    selection committee and the thematic desks; on a given dossier, never the person
+    who filed it nor anyone of the applying collectivity (confirmed or not)."""
+    people = User.objects.filter(is_active=True).filter(
+        Q(role__in=[User.Role.DAECT, User.Role.EMBASSY])
+        | Q(committees__isnull=False)
+        | Q(theme_desks__isnull=False)
+    )
+    if application is not None:
+        people = people.exclude(pk=application.created_by_id).exclude(
+            membership__collectivity_id=application.collectivity_id
+        )
+    # The joins on committees and desks repeat a person once per committee or theme.
+    return User.objects.filter(pk__in=people.values("pk"))
+
+
+def can_be_asked_an_opinion(user: User, application: LabelApplication) -> bool:
+    """The person is among the opinion candidates of this dossier."""
+    return opinion_candidates(application).filter(pk=user.pk).exists()
+
+
 def is_opinion_giver(user: User, application: LabelApplication) -> bool:
-    """Someone DAECT asked for an opinion reads the dossier."""
-    return application.opinions.filter(requested_from=user).exists()
+    """Someone DAECT asked for an opinion (and did not withdraw the request) reads the dossier."""
+    return application.opinions.active().filter(requested_from=user).exists()
 
 
 def can_view(user: User, application: LabelApplication) -> bool:
@@ -55,3 +79,8 @@ def can_write_message(user: User, application: LabelApplication) -> bool:
     ):
         return False
     return user.is_daect or is_applicant(user, application)
+
+
+def can_chair(user: User, session: CommitteeSession) -> bool:
+    """The DAECT agent named chair of the session records its decisions and signs."""
+    return user.is_daect and session.chair_id is not None and session.chair_id == user.pk

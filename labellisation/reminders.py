@@ -233,9 +233,7 @@ class OpinionAwaited(Rule):
     def due(self, now: datetime) -> Iterable[Due]:
         start = catch_up_start(timezone.localdate(now))
         opinions = self.not_yet_logged(
-            Opinion.objects.filter(
-                given_at__isnull=True,
-                application__state__in=services.OPINION_STATES,
+            Opinion.objects.awaited().filter(
                 requested_at__lte=now - ANSWER_DELAY,
                 requested_at__date__gte=start - ANSWER_DELAY,
             ),
@@ -246,7 +244,11 @@ class OpinionAwaited(Rule):
             yield Due(opinion, "d+7", on, users=(opinion.requested_from,))
 
     def is_current(self, opinion: Opinion, reminder) -> bool:
-        return not opinion.is_given and opinion.application.state in services.OPINION_STATES
+        return (
+            not opinion.is_given
+            and not opinion.is_withdrawn
+            and opinion.application.state in services.OPINION_STATES
+        )
 
     def context(self, opinion: Opinion, reminder) -> dict:
         return {
@@ -343,11 +345,7 @@ def applications_waiting(user: User) -> Iterable[Waiting]:
     to_review = LabelApplication.objects.filter(
         state__in=(State.SUBMITTED, State.RESUBMITTED)
     ).count()
-    opinions = Opinion.objects.filter(
-        requested_from=user,
-        given_at__isnull=True,
-        application__state__in=services.OPINION_STATES,
-    ).count()
+    opinions = Opinion.objects.awaited().filter(requested_from=user).count()
     changelist = reverse("admin:labellisation_labelapplication_changelist")
     return [
         Waiting(

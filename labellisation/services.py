@@ -9,7 +9,8 @@ inside a transaction with the row locked, and records the history.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
-from expect.core import events
+from expect.core import desk, events
 from expect.core.archive import record_bulk_change
 from expect.core.models import Event, ScanState
 
@@ -30,6 +31,7 @@ from .models import (
     Label,
     LabelApplication,
     Opinion,
+    Verdict,
 )
 
 State = LabelApplication.State
@@ -230,24 +232,87 @@ def application_schedule(
     )
 
 
-@transaction.atomic
-def application_grant(
-    *, application: LabelApplication, by: User, reason: str = "", on: date | None = None
-) -> Label:
-    """Grant the label, at a committee or case by case (rolling decision)."""
-    application = _lock(application)
-    application.decided_at = timezone.now()
+def _decided_at(session: CommitteeSession | None) -> datetime:
+    """A decision of a session is dated the session's day (at noon, Paris time, so that
+    no time zone moves it to another day); a rolling decision, now."""
+    if session is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(session.date, time(12, 0)))
+
+
+def check_session_can_decide(session: CommitteeSession, *, today: date | None = None) -> None:
+    """A committee decides once it has met, and only with its quorum present."""
+    today = today or timezone.localdate()
+    if not session.has_met(today):
+        raise ValidationError(
+            _(
+                "The decisions of this committee can only be recorded from the day it "
+                "meets, on %(date)s."
+            )
+            % {"date": session.date.strftime("%d/%m/%Y")},
+            code="session_not_met",
+        )
+    present = session.present_count()
+    if present < session.quorum:
+        raise ValidationError(
+            _(
+                "Quorum not reached: %(present)d member(s) present out of the %(quorum)d "
+                "required. No decision is recorded."
+            )
+            % {"present": present, "quorum": session.quorum},
+            code="no_quorum",
+        )
+
+
+def _decide(
+    application: LabelApplication,
+    *,
+    by: User,
+    to: str,
+    reason: str,
+    session: CommitteeSession | None,
+) -> LabelApplication:
+    if session is not None:
+        check_session_can_decide(session)
+        if application.committee_id != session.pk:
+            raise ValidationError(
+                _("This application is not on the agenda of this committee."),
+                code="not_on_agenda",
+            )
+    application.decided_at = _decided_at(session)
     application.decision_reason = reason
-    _transition(
+    application.decision_session = session
+    # The history says whether a committee took the decision or DAECT did on its own.
+    where = (
+        _("Decision of the %(committee)s.") % {"committee": session}
+        if session is not None
+        else _("Rolling decision, outside a committee.")
+    )
+    return _transition(
         application,
         by=by,
-        to=State.GRANTED,
+        to=to,
         allowed_from=[State.SCHEDULED, State.IN_REVIEW, State.RESUBMITTED],
         guard=permissions.can_instruct,
-        comment=reason,
-        fields=["decided_at", "decision_reason"],
+        comment=f"{where} {reason}".strip(),
+        fields=["decided_at", "decision_reason", "decision_session"],
     )
-    label = grant_label(application, on=on or timezone.localdate())
+
+
+@transaction.atomic
+def application_grant(
+    *,
+    application: LabelApplication,
+    by: User,
+    reason: str = "",
+    on: date | None = None,
+    session: CommitteeSession | None = None,
+) -> Label:
+    """Grant the label, at a committee (`session`, dated its day) or case by case."""
+    application = _decide(
+        _lock(application), by=by, to=State.GRANTED, reason=reason, session=session
+    )
+    label = grant_label(application, on=on or timezone.localdate(application.decided_at))
     application.event.data = {"until": label.valid_until.isoformat()}
     application.event.save(update_fields=["data"])
     transaction.on_commit(partial(emails.application_decided, application))
@@ -281,23 +346,87 @@ def grant_label(application: LabelApplication, *, on: date) -> Label:
 
 
 @transaction.atomic
-def application_refuse(*, application: LabelApplication, by: User, reason: str) -> LabelApplication:
+def application_refuse(
+    *,
+    application: LabelApplication,
+    by: User,
+    reason: str,
+    session: CommitteeSession | None = None,
+) -> LabelApplication:
+    """Refuse, with a reason, at a committee (`session`, dated its day) or case by case."""
     if not reason.strip():
         raise ValidationError(_("A refusal needs a reason."), code="reason_required")
-    application = _lock(application)
-    application.decided_at = timezone.now()
-    application.decision_reason = reason
-    _transition(
-        application,
-        by=by,
-        to=State.REFUSED,
-        allowed_from=[State.SCHEDULED, State.IN_REVIEW, State.RESUBMITTED],
-        guard=permissions.can_instruct,
-        comment=reason,
-        fields=["decided_at", "decision_reason"],
+    application = _decide(
+        _lock(application), by=by, to=State.REFUSED, reason=reason, session=session
     )
     transaction.on_commit(partial(emails.application_decided, application))
     return application
+
+
+@dataclass(frozen=True)
+class SessionDecision:
+    application: LabelApplication
+    verdict: str
+    reason: str = ""
+
+
+def _postpone(
+    application: LabelApplication, *, by: User, session: CommitteeSession, reason: str
+) -> LabelApplication:
+    """The committee puts off its decision: the dossier goes to the next committee."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the decision is postponed."), code="reason_required")
+    application = _lock(application)
+    if application.committee_id != session.pk or application.state in application.CLOSED_STATES:
+        raise ValidationError(
+            _("This application is not on the agenda of this committee."), code="not_on_agenda"
+        )
+    following = CommitteeSession.objects.filter(date__gt=session.date).order_by("date").first()
+    text = _("Decision postponed by the %(committee)s: %(reason)s") % {
+        "committee": session,
+        "reason": reason,
+    }
+    if following is not None:
+        application.committee = following
+        application.save(update_fields=["committee"])
+        text += " " + _("Moved to the %(committee)s.") % {"committee": following}
+    record_internal(application, by=by, text=text)
+    return application
+
+
+@transaction.atomic
+def committee_record_decisions(
+    *, session: CommitteeSession, by: User, decisions: Iterable[SessionDecision]
+) -> list[LabelApplication]:
+    """The chair records the decisions of a session at once: all of them, or none."""
+    if not permissions.can_chair(by, session):
+        raise PermissionDenied(
+            _("Only the chair of this committee records its decisions; name the chair first.")
+        )
+    session = CommitteeSession.objects.select_for_update().get(pk=session.pk)
+    check_session_can_decide(session)
+    decided = []
+    for decision in decisions:
+        try:
+            decided.append(_record_one(session, by, decision))
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(reference)s: %(error)s")
+                % {"reference": decision.application.reference, "error": " ".join(error.messages)}
+            ) from error
+    return decided
+
+
+def _record_one(session: CommitteeSession, by: User, decision: SessionDecision) -> LabelApplication:
+    common = {"application": decision.application, "by": by, "reason": decision.reason}
+    if decision.verdict == Verdict.GRANT:
+        application_grant(**common, session=session)
+        return decision.application
+    if decision.verdict == Verdict.REFUSE:
+        return application_refuse(**common, session=session)
+    if decision.verdict == Verdict.POSTPONE:
+        return _postpone(decision.application, by=by, session=session, reason=decision.reason)
+    raise ValidationError(_("Choose a decision."), code="verdict_required")
 
 
 @transaction.atomic
@@ -379,7 +508,13 @@ def application_note(*, application: LabelApplication, by: User, text: str) -> E
     return events.record(application, verb=Verb.APPLICATION_NOTE, by=by, comment=text, public=False)
 
 
-OPINION_STATES = (State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED, State.SCHEDULED)
+OPINION_STATES = LabelApplication.OPINION_STATES
+
+
+def record_internal(application: LabelApplication, *, by: User, text: str) -> Event:
+    """An internal line in the dossier's history (who, when, what), never shown to the
+    applicant: the history helper of the actions that change no state."""
+    return events.record(application, verb=Verb.APPLICATION_NOTE, by=by, comment=text, public=False)
 
 
 @transaction.atomic
@@ -392,7 +527,17 @@ def opinion_request(
         raise ValidationError(
             _("Opinions are asked between the submission and the decision."), code="invalid_state"
         )
-    if application.opinions.filter(requested_from=of).exists():
+    if not permissions.can_be_asked_an_opinion(of, application):
+        raise ValidationError(
+            _(
+                "%(person)s cannot be asked for an opinion on this application: ask DAECT "
+                "staff, an embassy agent, a committee member or a thematic desk, never "
+                "someone of the applying collectivity."
+            )
+            % {"person": of},
+            code="not_eligible",
+        )
+    if application.opinions.active().filter(requested_from=of).exists():
         raise ValidationError(_("This person was already asked for an opinion."), code="duplicate")
     opinion = Opinion.objects.create(
         application=application, requested_from=of, requested_by=by, question=question
@@ -409,12 +554,35 @@ def opinion_request(
     return opinion
 
 
+def _check_conflict(conflict: str, conflict_details: str) -> None:
+    if conflict not in Opinion.Conflict.values:
+        raise ValidationError(
+            _("Declare whether you have a conflict of interest with this application."),
+            code="conflict_required",
+        )
+    if conflict == Opinion.Conflict.DECLARED and not conflict_details.strip():
+        raise ValidationError(
+            _("Describe your conflict of interest."), code="conflict_details_required"
+        )
+
+
 @transaction.atomic
-def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) -> Opinion:
-    """The person asked gives their opinion once; it cannot be changed afterwards."""
+def opinion_give(
+    *,
+    opinion: Opinion,
+    by: User,
+    recommendation: str,
+    text: str,
+    conflict: str = "",
+    conflict_details: str = "",
+) -> Opinion:
+    """The person asked gives their opinion once, with their declaration of interests;
+    it cannot be changed afterwards. DAECT is told by e-mail."""
     opinion = Opinion.objects.select_for_update().select_related("application").get(pk=opinion.pk)
     if opinion.requested_from_id != by.pk:
         raise PermissionDenied(_("This opinion was asked of someone else."))
+    if opinion.is_withdrawn:
+        raise ValidationError(_("DAECT withdrew this request for an opinion."), code="withdrawn")
     if opinion.is_given:
         raise ValidationError(
             _("This opinion was already given; it cannot be changed."), code="already_given"
@@ -425,14 +593,58 @@ def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) 
         raise ValidationError(
             _("Choose a recommendation and write your opinion."), code="incomplete"
         )
+    _check_conflict(conflict, conflict_details)
     opinion.recommendation, opinion.text, opinion.given_at = recommendation, text, timezone.now()
-    opinion.save(update_fields=["recommendation", "text", "given_at"])
+    opinion.conflict = conflict
+    opinion.conflict_details = conflict_details if conflict == Opinion.Conflict.DECLARED else ""
+    opinion.save(
+        update_fields=["recommendation", "text", "given_at", "conflict", "conflict_details"]
+    )
     events.record(
         opinion.application,
         verb=Verb.OPINION_GIVEN,
         by=by,
         comment=text,
         public=False,
+    )
+    return opinion
+
+
+def can_withdraw_opinion(user: User, opinion: Opinion) -> bool:
+    """DAECT withdraws a request not yet answered, on a dossier not yet decided."""
+    return (
+        user.is_daect
+        and not opinion.is_given
+        and not opinion.is_withdrawn
+        and opinion.application.state in OPINION_STATES
+    )
+
+
+@transaction.atomic
+def opinion_withdraw(*, opinion: Opinion, by: User, reason: str = "") -> Opinion:
+    """DAECT takes back a request for an opinion; the person no longer sees the dossier."""
+    if not by.is_daect:
+        raise PermissionDenied(_("Only DAECT withdraws a request for an opinion."))
+    opinion = (
+        Opinion.objects.select_for_update()
+        .select_related("application", "requested_from")
+        .get(pk=opinion.pk)
+    )
+    if not can_withdraw_opinion(by, opinion):
+        raise ValidationError(
+            _("Only an opinion still awaited, on an undecided application, can be withdrawn."),
+            code="not_withdrawable",
+        )
+    opinion.withdrawn_at, opinion.withdrawn_by = timezone.now(), by
+    opinion._change_reason = reason or "withdrawn"
+    opinion.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    events.record(
+        opinion.application,
+        verb=Verb.OPINION_WITHDRAWN,
+        by=by,
+        comment=reason,
+        public=False,
+        data={"person": opinion.requested_from.get_full_name() or opinion.requested_from.email},
     )
     return opinion
 
@@ -444,6 +656,8 @@ def opinion_remind(*, opinion: Opinion, by: User) -> Opinion:
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if opinion.is_given:
         raise ValidationError(_("This opinion was already given."), code="already_given")
+    if opinion.is_withdrawn:
+        raise ValidationError(_("This request for an opinion was withdrawn."), code="withdrawn")
     opinion.reminded_at = timezone.now()
     opinion.save(update_fields=["reminded_at"])
     transaction.on_commit(partial(emails.opinion_requested, opinion, reminder=True))
@@ -480,3 +694,10 @@ def expire_labels(today: date) -> int:
             for label in labels
         )
     return len(labels)
+
+
+def application_assign(
+    *, application: LabelApplication, by: User, to: User | None
+) -> LabelApplication:
+    """Give the dossier to a DAECT instructor (or to nobody); the history says who did."""
+    return desk.assign(application, by=by, to=to)

@@ -12,6 +12,7 @@ urlpatterns = [
         name="application_receipt",
     ),
     path("comites/<int:pk>/", committees.committee_detail, name="committee_detail"),
+    path("comites/<int:pk>/decisions/", committees.committee_decide, name="committee_decide"),
     path(
         "comites/<int:pk>/ordre-du-jour.pdf", committees.committee_agenda, name="committee_agenda"
     ),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
+from expect.core.admin_desk import AssignedFilter, OverdueFilter, assign_actions
 from expect.core.admin_history import ArchiveAdmin, HistoryAdmin
 from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_scan import antivirus
@@ -89,10 +90,19 @@ class MissionRequestAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixi
         "theme",
         "urgency",
         "state",
+        "assigned_to",
         "submitted_at",
     ]
-    list_filter = ["state", "theme", "urgency", ("country", CountryFilter), "embassy"]
-    list_select_related = ["embassy", "theme"]
+    list_filter = [
+        AssignedFilter,
+        "state",
+        OverdueFilter,
+        "theme",
+        "urgency",
+        ("country", CountryFilter),
+        "embassy",
+    ]
+    list_select_related = ["embassy", "theme", "assigned_to"]
     search_fields = ["reference", "partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
@@ -116,7 +126,7 @@ class MissionRequestAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixi
                 ]
             },
         ),
-        (None, {"fields": ["created_by", "created_at", "submitted_at"]}),
+        (None, {"fields": ["created_by", "created_at", "submitted_at", "assigned_to"]}),
         (_("Timeline"), {"fields": ["timeline"]}),
     ]
     readonly_fields = ["reference", "mission_link", "timeline"]
@@ -136,8 +146,10 @@ class MissionRequestAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixi
         "duration_days",
         "submitted_at",
         "decision_reason",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(lambda obj, by, to: services.request_assign(need=obj, by=by, to=to)),
         "qualify",
         action_with_reason(
             "send_back",
@@ -323,10 +335,17 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
         "return_date",
         "state",
         "report_due_on",
+        "assigned_to",
         "sheet",
     ]
-    list_filter = ["state", "request__theme", ("request__country", CountryFilter)]
-    list_select_related = ["collectivity", "request__theme"]
+    list_filter = [
+        AssignedFilter,
+        "state",
+        OverdueFilter,
+        "request__theme",
+        ("request__country", CountryFilter),
+    ]
+    list_select_related = ["collectivity", "request__theme", "assigned_to"]
     search_fields = ["reference", "collectivity__name", "request__partner_name", "place"]
     date_hierarchy = "departure_date"
     fieldsets = [
@@ -335,11 +354,12 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
             {"fields": ["reference", "request", "collectivity", "state", "cancel_reason", "sheet"]},
         ),
         (_("Dates and place"), {"fields": ["departure_date", "return_date", "place"]}),
-        (None, {"fields": ["report_due_on", "team", "total"]}),
+        (None, {"fields": ["report_due_on", "assigned_to", "team", "total"]}),
         (_("Timeline"), {"fields": ["timeline"]}),
     ]
     readonly_fields = [
         "reference",
+        "assigned_to",
         "request",
         "collectivity",
         "state",
@@ -361,8 +381,10 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
         "return_date",
         "report_due_on",
         "cancel_reason",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(lambda obj, by, to: services.mission_assign(mission=obj, by=by, to=to)),
         "confirm",
         "start",
         "mark_returned",

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core import desk
 from expect.core.dashboard import Section, section
 
 from .models import Mission, MissionProposal, MissionRequest
@@ -98,3 +99,26 @@ def acceptances_to_confirm(request: HttpRequest) -> Section:
         {"count": accepted.count()},
         order=31,
     )
+
+
+@section(roles=[User.Role.DAECT])
+def my_needs(request: HttpRequest) -> Section:
+    """The instructor's own needs, per step, with the late ones."""
+    State = MissionRequest.State
+    steps = [State.SUBMITTED, State.INFO_REQUESTED, State.QUALIFIED, State.PROPOSED, State.MATCHED]
+    return desk.queue_section(_("My queue: needs"), MissionRequest, request.user, steps)
+
+
+@section(roles=[User.Role.DAECT])
+def my_missions(request: HttpRequest) -> Section:
+    """The instructor's own missions, per step, with those whose report is late."""
+    State = Mission.State
+    steps = [
+        State.PLANNED,
+        State.CONFIRMED,
+        State.UNDER_WAY,
+        State.RETURNED,
+        State.REPORT_DUE,
+        State.REPORT_SUBMITTED,
+    ]
+    return desk.queue_section(_("My queue: missions"), Mission, request.user, steps)

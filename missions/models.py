@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
-from expect.core.models import Event, EventManager, EventQuerySet, Referenced, UploadedDocument
+from expect.core.models import (
+    Event,
+    EventManager,
+    EventQuerySet,
+    Referenced,
+    UploadedDocument,
+    assigned_to_field,
+)
 from expect.organisations.models import Collectivity, Embassy, Language, Theme
 
 REPORT_DELAY = relativedelta(months=2)
@@ -28,6 +35,10 @@ def report_due_date(return_date: date) -> date:
 
 
 class MissionRequestQuerySet(ArchivableQuerySet):
+    def overdue(self, today: date) -> MissionRequestQuerySet:
+        """Late: the desired period has begun and the need is not yet a mission."""
+        return self.filter(state__in=MissionRequest.IN_PROGRESS_STATES, period_start__lt=today)
+
     def visible_to(self, user) -> MissionRequestQuerySet:
         """DAECT sees every need; an embassy agent, those of their embassy's countries."""
         if user.is_daect:
@@ -67,6 +78,8 @@ class MissionRequest(Referenced, Archivable):
         VERY_URGENT = "very_urgent", _("Very urgent")
 
     CLOSED_STATES = (State.DECLINED, State.MISSION, State.CANCELLED)
+    # Handed to DAECT and not yet closed: the steps of the instructor's queue.
+    IN_PROGRESS_STATES = (State.SUBMITTED, State.QUALIFIED, State.PROPOSED, State.MATCHED)
     EDITABLE_STATES = (State.DRAFT, State.INFO_REQUESTED)
     # The states in which DAECT proposes the need to labelled collectivities.
     PROPOSABLE_STATES = (State.QUALIFIED, State.PROPOSED, State.MATCHED)
@@ -107,6 +120,7 @@ class MissionRequest(Referenced, Archivable):
     )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    assigned_to = assigned_to_field()
 
     objects = MissionRequestQuerySet.as_manager()
     history = AuditTrail(excluded_fields=["reference"])
@@ -238,6 +252,13 @@ class MissionQuerySet(ArchivableQuerySet):
     def current(self) -> MissionQuerySet:
         return self.exclude(state__in=[Mission.State.CLOSED, Mission.State.CANCELLED])
 
+    def overdue(self, today: date) -> MissionQuerySet:
+        """Late: back in France, the report's due date passed and no report handed in."""
+        return self.filter(
+            state__in=[Mission.State.RETURNED, Mission.State.REPORT_DUE],
+            report_due_on__lt=today,
+        )
+
     def visible_to(self, user) -> MissionQuerySet:
         """DAECT: all; embassy: its countries; members: their collectivity's; experts: theirs."""
         if user.is_daect:
@@ -298,6 +319,7 @@ class Mission(Referenced, Archivable):
     departure_date = models.DateField(_("departure"), null=True, blank=True)
     return_date = models.DateField(_("return"), null=True, blank=True)
     report_due_on = models.DateField(_("report due on"), null=True, blank=True, editable=False)
+    assigned_to = assigned_to_field()
     cancel_reason = models.TextField(_("reason of the cancellation"), blank=True)
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import Membership, User
-from expect.core import events
+from expect.core import desk, events
 from expect.core.archive import record_bulk_change
 from expect.core.models import Event
 from labellisation.models import Label
@@ -496,3 +496,13 @@ def mission_cancel(*, mission: Mission, by: User, reason: str) -> Mission:
         reason,
         fields=["cancel_reason"],
     )
+
+
+def request_assign(*, need: MissionRequest, by: User, to: User | None) -> MissionRequest:
+    """Give the need to a DAECT instructor (or to nobody); its history says who did."""
+    return desk.assign(need, by=by, to=to)
+
+
+def mission_assign(*, mission: Mission, by: User, to: User | None) -> Mission:
+    """Give the mission to a DAECT instructor (or to nobody); its history says who did."""
+    return desk.assign(mission, by=by, to=to)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
+from expect.core.admin_desk import AssignedFilter, assign_actions
 from expect.core.admin_history import ArchiveAdmin
 from expect.core.admin_mixins import ReferenceSearchMixin, TimelineMixin
 from expect.core.admin_scan import antivirus
@@ -107,8 +108,10 @@ class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin
         "is_late",
         "rating",
         "is_published",
+        "assigned_to",
     ]
     list_filter = [
+        AssignedFilter,
         "state",
         DeadlineFilter,
         "is_late",
@@ -116,7 +119,7 @@ class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin
         "rating",
         ("mission__request__theme", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["mission__collectivity", "mission__request__theme"]
+    list_select_related = ["mission__collectivity", "mission__request__theme", "assigned_to"]
     search_fields = [
         "mission__reference",
         "mission__collectivity__name",
@@ -127,7 +130,19 @@ class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin
     ]
     date_hierarchy = "submitted_at"
     fieldsets = [
-        (None, {"fields": ["mission", "state", "due_on", "submitted_at", "submitted_by"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "mission",
+                    "state",
+                    "due_on",
+                    "submitted_at",
+                    "submitted_by",
+                    "assigned_to",
+                ]
+            },
+        ),
         (_("Content"), {"fields": [*CONTENT_FIELDS, "report_file", antivirus]}),
         (_("Evaluation"), {"fields": ["is_late", "rating", "evaluation", "evaluated_at"]}),
         (_("Library"), {"fields": ["is_published", "publish_file", "published_at"]}),
@@ -135,6 +150,7 @@ class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin
     ]
     # Every change goes through the workflow actions, which check and record it.
     readonly_fields = [
+        "assigned_to",
         "mission",
         "state",
         "due_on",
@@ -167,8 +183,10 @@ class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin
         "evaluation",
         "is_published",
         "published_at",
+        "assigned_to",
     ]
     actions = [
+        *assign_actions(lambda obj, by, to: services.report_assign(report=obj, by=by, to=to)),
         action_with_reason(
             "request_revision",
             _("Request a revision"),

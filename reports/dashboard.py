@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expect.accounts.models import User
+from expect.core import desk
 from expect.core.dashboard import Section, section
 from missions.models import Mission
 
@@ -85,3 +86,15 @@ def reports_to_evaluate(request: HttpRequest) -> Section:
         "overdue": MissionReport.objects.overdue(today).count(),
     }
     return Section(_("Mission reports"), "reports/section_daect.html", context, order=40)
+
+
+@section(roles=[User.Role.DAECT])
+def my_reports(request: HttpRequest) -> Section:
+    """The instructor's own reports, per step, with the late ones (the admin's deadline)."""
+    return desk.queue_section(
+        _("My queue: mission reports"),
+        MissionReport,
+        request.user,
+        MissionReport.State.values,
+        late_params={"deadline": "overdue"},
+    )

@@ -19,6 +19,7 @@ from expect.core.models import (
     EventManager,
     ScannedFile,
     UploadedDocument,
+    assigned_to_field,
     random_upload_path,
 )
 from missions.models import Mission
@@ -88,6 +89,7 @@ class MissionReport(Archivable, ScannedFile):
     )
     evaluation = models.TextField(_("DAECT evaluation"), blank=True)
     evaluated_at = models.DateTimeField(_("evaluated on"), null=True, blank=True)
+    assigned_to = assigned_to_field()
     is_published = models.BooleanField(_("published in the library"), default=False)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     publish_file = models.BooleanField(_("publish the file too"), default=False)

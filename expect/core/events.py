@@ -52,6 +52,9 @@ SENTENCES: dict[str, Any] = {
     Verb.APPLICATION_NOTE: gettext_lazy("Internal note by %(actor)s"),
     Verb.OPINION_REQUESTED: gettext_lazy("Opinion asked of %(person)s by %(actor)s"),
     Verb.OPINION_GIVEN: gettext_lazy("Opinion given by %(actor)s"),
+    Verb.OPINION_WITHDRAWN: gettext_lazy(
+        "Request for an opinion of %(person)s withdrawn by %(actor)s"
+    ),
     Verb.LABEL_SUSPENDED: gettext_lazy("Label suspended by %(actor)s"),
     Verb.LABEL_REINSTATED: gettext_lazy("Label reinstated by %(actor)s"),
     Verb.LABEL_REVOKED: gettext_lazy("Label revoked by %(actor)s"),
@@ -85,6 +88,7 @@ SENTENCES: dict[str, Any] = {
     Verb.REPORT_ACCEPTED: gettext_lazy("Report accepted by %(actor)s"),
     Verb.REPORT_PUBLISHED: gettext_lazy("Report published in the library by %(actor)s"),
     Verb.REPORT_UNPUBLISHED: gettext_lazy("Report withdrawn from the library by %(actor)s"),
+    Verb.ASSIGNED: gettext_lazy("Assignment changed by %(actor)s"),
 }
 
 # The kind of row each verb writes when it is not a state change.
@@ -93,6 +97,8 @@ KINDS = {
     Verb.APPLICATION_NOTE: Kind.NOTE,
     Verb.OPINION_REQUESTED: Kind.CHANGE,
     Verb.OPINION_GIVEN: Kind.CHANGE,
+    Verb.OPINION_WITHDRAWN: Kind.CHANGE,
+    Verb.ASSIGNED: Kind.CHANGE,
     Verb.PROPOSAL_MADE: Kind.CHANGE,
     Verb.MISSION_DATES_SET: Kind.CHANGE,
     Verb.MISSION_DATES_CHANGED: Kind.CHANGE,

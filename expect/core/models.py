@@ -13,6 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from .references import format_reference
 
 
+def assigned_to_field() -> models.ForeignKey:
+    """The `assigned_to` field of a record: a DAECT agent, or nobody yet."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"role": "daect"},
+        verbose_name=_("instructor"),
+    )
+
+
 def random_upload_path(instance: UploadedDocument, filename: str) -> str:
     # Random names: the original name is kept in the database, never trusted on disk.
     return f"{instance.UPLOAD_DIR}/{secrets.token_urlsafe(16)}"
@@ -151,6 +164,7 @@ class Event(models.Model):
         APPLICATION_NOTE = "application.note", _("Internal note")
         OPINION_REQUESTED = "application.opinion_requested", _("Opinion requested")
         OPINION_GIVEN = "application.opinion_given", _("Opinion given")
+        OPINION_WITHDRAWN = "application.opinion_withdrawn", _("Request for an opinion withdrawn")
         LABEL_SUSPENDED = "label.suspended", _("Label suspended")
         LABEL_REINSTATED = "label.reinstated", _("Label reinstated")
         LABEL_REVOKED = "label.revoked", _("Label revoked")
@@ -180,6 +194,8 @@ class Event(models.Model):
         REPORT_ACCEPTED = "report.accepted", _("Report accepted")
         REPORT_PUBLISHED = "report.published", _("Report published")
         REPORT_UNPUBLISHED = "report.unpublished", _("Report withdrawn from the library")
+        # Any object of the instructor's desk.
+        ASSIGNED = "assigned", _("Assignment to an instructor")
 
     verb = models.CharField(_("what happened"), max_length=40, choices=Verb.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TRANSITION)
@@ -335,3 +351,44 @@ class Referenced(models.Model):
                     self.REFERENCE_PREFIX, self.REFERENCE_WIDTH, self.pk
                 )
                 type(self)._base_manager.filter(pk=self.pk).update(reference=self.reference)
+
+
+class SavedFilterQuerySet(models.QuerySet):
+    def of(self, user) -> SavedFilterQuerySet:
+        return self.filter(owner=user)
+
+
+class SavedFilter(models.Model):
+    """A back-office list as an instructor filtered it, saved under a name to reopen."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    path = models.CharField(_("list"), max_length=200)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+
+    objects = SavedFilterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "path", "name"],
+                name="one_saved_filter_name_per_list",
+                violation_error_message=_("You already saved a filter of this list by that name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path

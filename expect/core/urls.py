@@ -8,6 +8,8 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("filtres/enregistrer/", views.saved_filter_create, name="saved_filter_create"),
+    path("filtres/<int:pk>/supprimer/", views.saved_filter_delete, name="saved_filter_delete"),
     path(
         "accessibilite/",
         views.static_page("core/accessibility.html", gettext_noop("Accessibility")),

@@ -51,7 +51,7 @@ class ReminderAdmin(RefuseForgedActions, admin.ModelAdmin):
     actions = ["resend", export_csv, export_xlsx]
     export_fields = [
         "created_at",
-        "kind",
+        "kind_label",
         "step",
         "due_on",
         "email",

@@ -42,6 +42,7 @@ class EmbassyAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["name", "city", "email"]
     search_fields = ["name", "city"]
     actions = [export_csv, export_xlsx]
+    export_fields = ["name", "countries", "city", "email", "phone", "address"]
 
 
 @admin.register(Theme)
@@ -49,7 +50,7 @@ class ThemeAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["name", "name_en", "is_active", "position"]
     list_editable = ["is_active", "position"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sdgs"]
+    filter_horizontal = ["sdgs", "desk"]
     search_fields = ["name", "name_en"]
 
 

@@ -3,6 +3,7 @@ and the taxonomies they are described with (themes, SDGs, regions, languages).""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -80,6 +81,13 @@ class Theme(models.Model):
         help_text=_("An inactive theme is kept for history but offered in no new form."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    desk = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="theme_desks",
+        verbose_name=_("thematic desk"),
+        help_text=_("The specialists DAECT may ask for an opinion on the dossiers of this theme."),
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -31,8 +31,11 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opinion_give(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the person asked reaches the page: 404 for anyone else.
+    # A request DAECT withdrew before it was answered no longer opens the dossier.
     opinion = get_object_or_404(
-        Opinion.objects.select_related("application__collectivity", "application__theme"),
+        Opinion.objects.select_related("application__collectivity", "application__theme").exclude(
+            withdrawn_at__isnull=False, given_at__isnull=True
+        ),
         pk=pk,
         requested_from=request.user,
     )

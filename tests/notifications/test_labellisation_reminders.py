@@ -162,5 +162,7 @@ def test_an_opinion_given_in_time_is_not_reminded(daect_agent):
     with time_machine.travel(at(datetime.date(2027, 2, 1), hour=5), tick=False):
         application = LabelApplicationFactory(state=State.SUBMITTED)
         opinion = services.opinion_request(application=application, by=daect_agent, of=asked)
-        services.opinion_give(opinion=opinion, by=asked, recommendation="favourable", text="Oui.")
+        services.opinion_give(
+            opinion=opinion, by=asked, recommendation="favourable", text="Oui.", conflict="none"
+        )
     assert to(sweep_on(datetime.date(2027, 2, 8)), asked.email) == []

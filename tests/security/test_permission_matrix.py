@@ -230,7 +230,11 @@ LABELLISATION = {
             _url("labellisation:opinion_give", "opinion"),
             expect(404, embassy_x=200),
             post=expect(404, embassy_x=302),
-            data=lambda w: {"recommendation": "favourable", "text": "Avis favorable."},
+            data=lambda w: {
+                "recommendation": "favourable",
+                "text": "Avis favorable.",
+                "conflict": "none",
+            },
         )
     ],
     "labellisation:label_certificate": [
@@ -244,6 +248,14 @@ LABELLISATION = {
     ],
     "labellisation:committee_detail": [
         Case(_url("labellisation:committee_detail", "committee"), expect(404, daect=200))
+    ],
+    "labellisation:committee_decide": [
+        Case(
+            _url("labellisation:committee_decide", "committee"),
+            expect(404, daect=405),
+            # Without the decisions' management form, the page comes back with its errors.
+            post=expect(404, daect=200),
+        )
     ],
     "labellisation:committee_agenda": [
         Case(_url("labellisation:committee_agenda", "committee"), expect(404, daect=200))
@@ -444,6 +456,25 @@ CORE = {
     "healthz": [Case(lambda w: reverse("healthz"), everyone(200))],
     "core:home": [Case(_url("core:home"), everyone(200))],
     "core:dashboard": [Case(_url("core:dashboard"), expect(200))],
+    "core:saved_filter_create": [
+        Case(
+            _url("core:saved_filter_create"),
+            expect(404, daect=405),
+            post=expect(404, daect=302),
+            data=lambda w: {
+                "name": "À instruire",
+                "path": reverse("admin:labellisation_labelapplication_changelist"),
+                "query": "assigned=me&state__exact=submitted",
+            },
+        )
+    ],
+    "core:saved_filter_delete": [
+        Case(
+            _url("core:saved_filter_delete", "saved_filter"),
+            expect(404, daect=405),
+            post=expect(404, daect=302),
+        )
+    ],
     "core:accessibility": [Case(_url("core:accessibility"), everyone(200))],
     "core:legal": [Case(_url("core:legal"), everyone(200))],
     "core:privacy": [Case(_url("core:privacy"), everyone(200))],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from expect.accounts.models import Membership, User
+from expect.core.models import SavedFilter
 from expect.notifications.models import CalendarFeed
 from labellisation.models import Attachment, LabelApplication, Opinion
 from missions.models import Mission, MissionRequest, RequestAttachment
@@ -198,6 +199,9 @@ def build_world() -> World:
         "submitted": submitted,
         "submitted_attachment": submitted_attachment,
         "opinion": opinion,
+        "saved_filter": SavedFilter.objects.create(
+            owner=daect, name="Mes dossiers", path="/admin/", query="assigned=me"
+        ),
         "committee": committee,
         "need": need,
         "need_attachment": need_attachment,
