@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: every transaction takes the write lock when it starts, so
+    # two of them (a sweep and a delivery, the web and the worker) wait their turn
+    # instead of failing with "database is locked" or both reading the same rows.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -221,11 +229,19 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EXPE-CT <expe-ct@diplomatie.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DAECT_EMAIL = env.str("DAECT_EMAIL", default="secretariat.dgm-aect@diplomatie.gouv.fr")
+_email_options: dict = {}
 if env.str("EMAIL_URL", default=""):
-    globals().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    _email_options = _email.pop("OPTIONS", {})  # ?timeout=10 lands here
+    globals().update(_email)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds an SMTP connect or answer may take: a server that stops answering must not
+# hold a worker (EMAIL_TIMEOUT, or `?timeout=` in EMAIL_URL; EMAIL_TIMEOUT wins).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=int(_email_options.get("TIMEOUT", 20)))
+if EMAIL_TIMEOUT <= 0:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
 
 # Celery: Redis in production; by default a broker kept in files under var/broker,
 # so that a worker and beat really run with no server installed.
@@ -247,6 +263,10 @@ CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs for ever: the soft limit raises inside the task (a batch then puts its
+# unsent rows back), the hard one kills the worker process.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The whole beat schedule, one entry per periodic job (see expect/celery.py).
@@ -257,11 +277,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep",
         "schedule": crontab(minute=env.int("REMINDER_SWEEP_MINUTE", default=5)),
     },
-    # Sends again what failed, once its back-off delay has passed.
+    # Sends again what failed, once its back-off delay has passed, what a dead worker
+    # left "sending" once its lease ran out, and the outbox of the other e-mails.
     "reminders-retry": {
         "task": "notifications.deliver",
         "schedule": crontab(minute="*/5"),
     },
+    # Hook for the mission calendar (missions moved to under way / returned on their
+    # dates): add its entry here, before the sweep's minute, so that the report
+    # reminders of a mission returned today are planned by the same hour's sweep.
 }
 
 # Reminders (expect/notifications): a step missed while the system was down is still
@@ -271,6 +295,17 @@ REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=30)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_DELAY = env.int("REMINDER_RETRY_DELAY", default=5 * 60)  # seconds
 REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)  # local time
+# Delivery in batches: a batch task claims this many rows, sends them over one SMTP
+# connection and records them; a claimed row is not taken again before its lease ends
+# (longer than a batch's hard time limit, so a live worker is never overtaken).
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=50)
+REMINDER_BATCH_SOFT_TIME_LIMIT = env.int("REMINDER_BATCH_SOFT_TIME_LIMIT", default=240)
+REMINDER_SWEEP_SOFT_TIME_LIMIT = env.int("REMINDER_SWEEP_SOFT_TIME_LIMIT", default=240)
+REMINDER_LEASE_SECONDS = env.int(
+    "REMINDER_LEASE_SECONDS", default=2 * (REMINDER_BATCH_SOFT_TIME_LIMIT + 30)
+)
+if REMINDER_LEASE_SECONDS <= REMINDER_BATCH_SOFT_TIME_LIMIT + 30:
+    raise ImproperlyConfigured("REMINDER_LEASE_SECONDS must exceed a batch's hard time limit.")
 
 if REDIS_URL:
     CACHES = {

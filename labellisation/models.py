@@ -68,6 +68,12 @@ class LabelApplicationQuerySet(ArchivableQuerySet):
     def open(self) -> LabelApplicationQuerySet:
         return self.exclude(state__in=LabelApplication.CLOSED_STATES)
 
+    def to_review(self) -> LabelApplicationQuerySet:
+        """Submitted or resubmitted, waiting for DAECT (dashboard, digest and admin link)."""
+        return self.filter(
+            state__in=[LabelApplication.State.SUBMITTED, LabelApplication.State.RESUBMITTED]
+        )
+
     def visible_to(self, user) -> LabelApplicationQuerySet:
         """DAECT sees every dossier; a member, those of their own collectivity."""
         if user.is_daect:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -293,6 +293,25 @@ class BudgetLineInline(admin.TabularInline):
     fields = ["category", "label", "amount"]
 
 
+class ReportDeadlineFilter(admin.SimpleListFilter):
+    """Where the mission's report stands against its due date (`Mission.objects.report_due`
+    and `report_overdue`, the definitions the dashboards and the digest count with)."""
+
+    title = _("report")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Awaited")), ("overdue", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        today = localdate()
+        if self.value() == "due":
+            return queryset.report_due(today)
+        if self.value() == "overdue":
+            return queryset.report_overdue(today)
+        return queryset
+
+
 @admin.register(Mission)
 class MissionAdmin(ArchiveAdmin):
     form = MissionForm
@@ -306,7 +325,12 @@ class MissionAdmin(ArchiveAdmin):
         "report_due_on",
         "sheet",
     ]
-    list_filter = ["state", "request__theme", ("request__country", CountryFilter)]
+    list_filter = [
+        "state",
+        ReportDeadlineFilter,
+        "request__theme",
+        ("request__country", CountryFilter),
+    ]
     list_select_related = ["collectivity", "request__theme"]
     search_fields = ["collectivity__name", "request__partner_name", "place"]
     date_hierarchy = "departure_date"
