@@ -38,7 +38,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import Subquery
+from django.db.models import Case, CharField, F, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from . import emails
@@ -73,12 +74,28 @@ def outbox_message_id(row: OutboxMessage) -> str:
 # Claiming ------------------------------------------------------------------------------
 
 
+def _message_id_sql(model: type[models.Model]):
+    """The row's Message-ID, written with the claim (the same as `*_message_id`)."""
+    parts = [Value("<reminder." if model is Reminder else "<outbox."), Cast("pk", CharField())]
+    if model is Reminder:
+        parts += [Value("."), Cast("resent_count", CharField())]
+    parts.append(Value(f"@{site_domain()}>"))
+    fresh = Concat(*parts, output_field=CharField())
+    return Case(When(message_id="", then=fresh), default=F("message_id"))
+
+
 def claim(model: type[models.Model], now: datetime, limit: int, **lookups) -> list:
-    """Mark up to `limit` ready rows "sending" under a lease, commit, and return them."""
+    """Mark up to `limit` ready rows "sending" under a lease with their Message-ID, commit,
+    and return them."""
     token = uuid.uuid4().hex
     lease = now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
     ready = model.objects.filter(ready_q(now), **lookups).order_by("pk")
-    changes = {"status": "sending", "lease_until": lease, "claim": token}
+    changes = {
+        "status": "sending",
+        "lease_until": lease,
+        "claim": token,
+        "message_id": _message_id_sql(model),
+    }
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             ids = list(
