@@ -27,7 +27,9 @@ TODAY = datetime.date(2027, 4, 14)
 
 def _setting(name: str, **env) -> str:
     """A setting as a fresh process reads it from the environment."""
-    code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    code = (
+        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
