@@ -40,10 +40,13 @@ def test_a_notice_is_written_to_the_outbox_and_sent_once_the_transaction_commits
 
 def test_a_rolled_back_transaction_sends_nothing(django_capture_on_commit_callbacks):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            emails.account_invitation(user, "https://expe-ct.example/x/")
-            raise RuntimeError("the action failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        emails.account_invitation(user, "https://expe-ct.example/x/")
+        raise RuntimeError("the action failed")
     assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
 
