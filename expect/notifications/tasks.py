@@ -19,13 +19,11 @@ from . import delivery
 from . import sweep as reminders
 
 
-def _enqueue_batches() -> int:
-    """One batch task per `REMINDER_BATCH_SIZE` rows ready now; returns how many."""
+def _enqueue_batches() -> list[str]:
+    """One batch task per `REMINDER_BATCH_SIZE` rows ready now; returns their task ids."""
     ready = delivery.ready_count(timezone.now())
     batches = math.ceil(ready / settings.REMINDER_BATCH_SIZE)
-    for _ in range(batches):
-        deliver_batch.delay()
-    return batches
+    return [str(getattr(deliver_batch.delay(), "id", "")) for _ in range(batches)]
 
 
 @shared_task(
@@ -36,7 +34,7 @@ def _enqueue_batches() -> int:
 def sweep() -> dict:
     """Plan every due step and record it in the log, then enqueue its delivery."""
     summary = reminders.plan_and_record()
-    summary["batches"] = _enqueue_batches()
+    summary["batches"] = _enqueue_batches()  # their ids: whoever waits can wait for them
     return summary
 
 
