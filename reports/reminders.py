@@ -119,9 +119,13 @@ class ReportDue(DeadlineRule):
                 copy = tuple(daect_recipients())
             due_on = mission.report_due_on
             week = (today - due_on).days // 7
+            # The steps before the due date (logged caught up, or expired when older
+            # than the window) and the missed weeks within the window (older ones are
+            # not logged one by one: the message says how late the report is).
+            weeks = ((step_key(f"overdue-{n}", due_on), due_on + n * WEEK) for n in range(1, week))
             missed = [
                 *((step_key(s.name, due_on), s.on(due_on)) for s in BEFORE_STEPS),
-                *((step_key(f"overdue-{n}", due_on), due_on + n * WEEK) for n in range(1, week)),
+                *(item for item in weeks if item[1] >= start),
             ]
             yield Due(
                 mission,
@@ -130,7 +134,7 @@ class ReportDue(DeadlineRule):
                 users=_recipients(mission),
                 cc=copy,
                 deadline=due_on,
-                earlier=tuple(item for item in missed if item[1] >= start),
+                earlier=tuple(missed),
             )
 
     def is_current(self, mission: Mission, reminder) -> bool:
