@@ -32,7 +32,7 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "EXPE-CT on http://127.0.0.1:8000 — Celery worker and beat alongside (Ctrl-C stops all)."
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(BIN)/celery -A expect worker --beat --loglevel INFO --concurrency 2 & \
+	  $(BIN)/celery -A expect worker --beat --loglevel INFO $$(case "$${DATABASE_URL:-sqlite}" in sqlite*) echo --pool solo --concurrency 1;; *) echo --concurrency 2;; esac) & \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install browser

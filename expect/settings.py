@@ -132,6 +132,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: every transaction takes the write lock when it starts, so
+    # two of them (a sweep and a delivery, the web and the worker) wait their turn
+    # instead of failing with "database is locked" or both reading the same rows.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -239,11 +246,19 @@ CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 30, minimum=1)  # seconds
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EXPE-CT <expe-ct@diplomatie.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DAECT_EMAIL = env.str("DAECT_EMAIL", default="secretariat.dgm-aect@diplomatie.gouv.fr")
+_email_options: dict = {}
 if env.str("EMAIL_URL", default=""):
-    globals().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    _email_options = _email.pop("OPTIONS", {})  # ?timeout=10 lands here
+    globals().update(_email)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds an SMTP connect or answer may take: a server that stops answering must not
+# hold a worker (EMAIL_TIMEOUT, or `?timeout=` in EMAIL_URL; EMAIL_TIMEOUT wins).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=int(_email_options.get("TIMEOUT", 20)))
+if EMAIL_TIMEOUT <= 0:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
 
 # Celery: Redis in production; by default a broker kept in files under var/broker,
 # so that a worker and beat really run with no server installed.
@@ -265,6 +280,10 @@ CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs for ever: the soft limit raises inside the task (a batch then puts its
+# unsent rows back), the hard one kills the worker process.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The whole beat schedule, one entry per periodic job (see expect/celery.py).
@@ -275,7 +294,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep",
         "schedule": crontab(minute=env_int("REMINDER_SWEEP_MINUTE", 5, maximum=59)),
     },
-    # Sends again what failed, once its back-off delay has passed.
+    # Sends again what failed, once its back-off delay has passed, what a dead worker
+    # left "sending" once its lease ran out, and the outbox of the other e-mails.
     "reminders-retry": {
         "task": "notifications.deliver",
         "schedule": crontab(minute="*/5"),
@@ -285,6 +305,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.scan_held_uploads",
         "schedule": crontab(minute="*/5"),
     },
+    # Hook for the mission calendar (missions moved to under way / returned on their
+    # dates): add its entry here, before the sweep's minute, so that the report
+    # reminders of a mission returned today are planned by the same hour's sweep.
 }
 
 # Reminders (expect/notifications): a step missed while the system was down is still
@@ -294,6 +317,17 @@ REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 30)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
 REMINDER_RETRY_DELAY = env_int("REMINDER_RETRY_DELAY", 5 * 60)  # seconds
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, maximum=23)  # local time
+# Delivery in batches: a batch task claims this many rows, sends them over one SMTP
+# connection and records them; a claimed row is not taken again before its lease ends
+# (longer than a batch's hard time limit, so a live worker is never overtaken).
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 50)
+REMINDER_BATCH_SOFT_TIME_LIMIT = env_int("REMINDER_BATCH_SOFT_TIME_LIMIT", 240)
+REMINDER_SWEEP_SOFT_TIME_LIMIT = env_int("REMINDER_SWEEP_SOFT_TIME_LIMIT", 240)
+REMINDER_LEASE_SECONDS = env_int(
+    "REMINDER_LEASE_SECONDS", 2 * (REMINDER_BATCH_SOFT_TIME_LIMIT + 30)
+)
+if REMINDER_LEASE_SECONDS <= REMINDER_BATCH_SOFT_TIME_LIMIT + 30:
+    raise ImproperlyConfigured("REMINDER_LEASE_SECONDS must exceed a batch's hard time limit.")
 
 if REDIS_URL:
     CACHES = {

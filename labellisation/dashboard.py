@@ -27,9 +27,7 @@ def applications_and_labels(request):
 
 @section(roles=[User.Role.DAECT])
 def applications_to_review(request):
-    waiting = LabelApplication.objects.filter(
-        state__in=[LabelApplication.State.SUBMITTED, LabelApplication.State.RESUBMITTED]
-    )
+    waiting = LabelApplication.objects.to_review()
     return Section(
         _("Applications to review"),
         "labellisation/section_daect.html",

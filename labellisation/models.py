@@ -157,6 +157,12 @@ class LabelApplicationQuerySet(ArchivableQuerySet):
         """Late: still undecided although the committee it was put on has met."""
         return self.filter(state__in=LabelApplication.OPINION_STATES, committee__date__lt=today)
 
+    def to_review(self) -> LabelApplicationQuerySet:
+        """Submitted or resubmitted, waiting for DAECT (dashboard, digest and admin link)."""
+        return self.filter(
+            state__in=[LabelApplication.State.SUBMITTED, LabelApplication.State.RESUBMITTED]
+        )
+
     def visible_to(self, user) -> LabelApplicationQuerySet:
         """DAECT sees every dossier; a member, those of their own collectivity."""
         if user.is_daect:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,15 +22,19 @@ from django.utils.translation import gettext_lazy
 
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url
+from expect.notifications.models import Reminder
 from expect.notifications.rules import (
     AnswerAwaited,
     Deadline,
+    DeadlineRule,
     Due,
     Rule,
+    Step,
     Waiting,
     catch_up_start,
     deadline_source,
     rule,
+    step_key,
     waiting_source,
 )
 
@@ -38,16 +43,22 @@ from .models import ApplicationEvent, CommitteeSession, Label, LabelApplication,
 
 State = LabelApplication.State
 ANSWER_DELAY = timedelta(days=7)
-EXPIRY_STEPS = (("m-6", 6), ("m-3", 3), ("m-1", 1))
-COMMITTEE_STEPS = (("d-10", 10), ("d-3", 3))
-# A renewal on its way makes the invitations to renew pointless.
+EXPIRY_STEPS = (
+    Step("m-6", relativedelta(months=6)),
+    Step("m-3", relativedelta(months=3)),
+    Step("m-1", relativedelta(months=1)),
+    # The day after the last valid day: the sweep's prepare made the label expired.
+    Step("expired", -timedelta(days=1)),
+)
+COMMITTEE_STEPS = (Step("d-10", timedelta(days=10)), Step("d-3", timedelta(days=3)))
+# A renewal on its way makes the invitations to renew pointless. A granted one is not
+# "on its way": it moved the end of validity, and the new cycle has its own steps.
 RENEWAL_STATES = (
     State.SUBMITTED,
     State.IN_REVIEW,
     State.INFO_REQUESTED,
     State.RESUBMITTED,
     State.SCHEDULED,
-    State.GRANTED,
 )
 
 
@@ -78,66 +89,44 @@ def _renewal_under_way():
 
 
 @rule
-class LabelExpiry(Rule):
+class LabelExpiry(DeadlineRule):
     kind = "labellisation.label_expiry"
     label = gettext_lazy("Label expiry: 6, 3 and 1 month before, and on expiry")
     template = "label_expiry"
     roles = (User.Role.MEMBER,)
     mandatory = True
+    steps = EXPIRY_STEPS
+    deadline_field = "valid_until"  # of this cycle: a renewal moves it, new steps follow
 
     def prepare(self, now: datetime) -> None:
         services.expire_labels(timezone.localdate(now))
 
-    def due(self, now: datetime) -> Iterable[Due]:
-        today = timezone.localdate(now)
-        start = catch_up_start(today)
-        labels = (
-            Label.objects.filter(archived_at__isnull=True)
-            .select_related("collectivity", "theme")
-            .prefetch_related(members_prefetch("collectivity__"))
+    def candidates(self, step: Step, today: date):
+        labels = Label.objects.filter(archived_at__isnull=True)
+        if step.name == "expired":
+            return labels.filter(state__in=(Label.State.ACTIVE, Label.State.EXPIRED))
+        return labels.filter(state=Label.State.ACTIVE).exclude(Exists(_renewal_under_way()))
+
+    def with_recipients(self, labels):
+        return labels.select_related("collectivity", "theme").prefetch_related(
+            members_prefetch("collectivity__")
         )
-        for step, months in EXPIRY_STEPS:
-            # A window a few days wide on the SQL side; the exact date is checked below.
-            window = (start + relativedelta(months=months), today + relativedelta(months=months))
-            candidates = self.not_yet_logged(
-                labels.filter(
-                    state=Label.State.ACTIVE,
-                    valid_until__range=(window[0], window[1] + timedelta(days=3)),
-                ).exclude(Exists(_renewal_under_way())),
-                step,
-            )
-            for label in candidates:
-                on = label.valid_until - relativedelta(months=months)
-                if start <= on <= today and on >= label.granted_on:
-                    yield Due(label, step, on, users=members(label.collectivity))
-        # On expiry: the day after the last valid day (the sweep's prepare made it expired).
-        expired = self.not_yet_logged(
-            labels.filter(
-                state__in=(Label.State.ACTIVE, Label.State.EXPIRED),
-                valid_until__range=(start - timedelta(days=1), today - timedelta(days=1)),
-            ),
-            "expired",
-        )
-        for label in expired:
-            yield Due(
-                label,
-                "expired",
-                label.valid_until + timedelta(days=1),
-                users=members(label.collectivity),
-            )
+
+    def recipients(self, label: Label) -> tuple[User, ...]:
+        return members(label.collectivity)
+
+    def for_delivery(self, labels):
+        return self.with_recipients(labels).annotate(renewing=Exists(_renewal_under_way()))
 
     def is_current(self, label: Label, reminder) -> bool:
-        if reminder.step == "expired":
+        if reminder.step.startswith("expired@"):
             return label.state in (Label.State.ACTIVE, Label.State.EXPIRED)
-        return (
-            label.state == Label.State.ACTIVE
-            and not Label.objects.filter(pk=label.pk).filter(Exists(_renewal_under_way())).exists()
-        )
+        return label.state == Label.State.ACTIVE and not label.renewing
 
     def context(self, label: Label, reminder) -> dict:
         return {
             "label": label,
-            "expired": reminder.step == "expired",
+            "expired": reminder.step.startswith("expired@"),
             "valid_until": label.valid_until,
             "days_left": (label.valid_until - timezone.localdate()).days,
             "url": absolute_url(reverse("labellisation:application_create")),
@@ -146,6 +135,9 @@ class LabelExpiry(Rule):
 
 @rule
 class CommitteeDeadline(Rule):
+    """The deadline is the next committee's application deadline: a moved deadline or the
+    following committee has steps of its own."""
+
     kind = "labellisation.committee_deadline"
     label = gettext_lazy("Committee application deadline, for a draft: 10 and 3 days before")
     template = "committee_deadline"
@@ -153,33 +145,58 @@ class CommitteeDeadline(Rule):
 
     def due(self, now: datetime) -> Iterable[Due]:
         today = timezone.localdate(now)
-        start = catch_up_start(today)
         committee = services.next_committee(today)
         if committee is None:
             return
-        drafts = LabelApplication.objects.filter(
+        deadline = committee.application_deadline
+        drafts = self._drafts().prefetch_related(members_prefetch("collectivity__"))
+        # Only the latest step whose date has come: after an outage, D-3 and not D-10.
+        due_steps = [step for step in COMMITTEE_STEPS if step.on(deadline) <= today]
+        if not due_steps:
+            return
+        step, earlier = due_steps[-1], due_steps[:-1]
+        on = step.on(deadline)
+        candidates = self.not_yet_logged(
+            drafts.filter(created_at__date__lte=on), self._key(committee, step)
+        )
+        for application in candidates:
+            yield Due(
+                application,
+                self._key(committee, step),
+                on,
+                users=members(application.collectivity),
+                deadline=deadline,
+                status=Reminder.Status.EXPIRED if on < catch_up_start(today) else None,
+                earlier=tuple((self._key(committee, s), s.on(deadline)) for s in earlier),
+            )
+
+    def _drafts(self):
+        return LabelApplication.objects.filter(
             state=State.DRAFT, archived_at__isnull=True
         ).select_related("collectivity", "theme")
-        for days_before, offset in COMMITTEE_STEPS:
-            on = committee.application_deadline - timedelta(days=offset)
-            if not start <= on <= today:
-                continue
-            step = f"committee-{committee.pk}-{days_before}"
-            candidates = self.not_yet_logged(
-                drafts.filter(created_at__date__lte=on), step
-            ).prefetch_related(members_prefetch("collectivity__"))
-            for application in candidates:
-                yield Due(application, step, on, users=members(application.collectivity))
+
+    @staticmethod
+    def _key(committee: CommitteeSession, step: Step) -> str:
+        return step_key(f"c{committee.pk}-{step.name}", committee.application_deadline)
 
     def _committee(self, reminder) -> CommitteeSession | None:
-        committee_pk = reminder.step.split("-")[1]
+        committee_pk = reminder.step.split("-")[0].removeprefix("c")
         return CommitteeSession.objects.filter(pk=committee_pk).first()
+
+    def for_delivery(self, applications):
+        return applications.select_related("collectivity", "theme").prefetch_related(
+            members_prefetch("collectivity__")
+        )
+
+    def recipients(self, application: LabelApplication) -> tuple[User, ...]:
+        return members(application.collectivity)
 
     def is_current(self, application: LabelApplication, reminder) -> bool:
         committee = self._committee(reminder)
         return (
             application.state == State.DRAFT
             and committee is not None
+            and committee.application_deadline == reminder.deadline
             and committee.application_deadline >= timezone.localdate()
         )
 
@@ -232,16 +249,39 @@ class OpinionAwaited(Rule):
 
     def due(self, now: datetime) -> Iterable[Due]:
         start = catch_up_start(timezone.localdate(now))
-        opinions = self.not_yet_logged(
-            Opinion.objects.awaited().filter(
+        opinions = (
+            Opinion.objects.awaited()
+            .filter(
                 requested_at__lte=now - ANSWER_DELAY,
-                requested_at__date__gte=start - ANSWER_DELAY,
-            ),
-            "d+7",
-        ).select_related("requested_from", "application__collectivity", "application__theme")
+            )
+            .annotate(requested_on=TruncDate("requested_at"))
+            .exclude(Exists(self.logged(Opinion, deadline=OuterRef("requested_on"))))
+        )
+        opinions = opinions.select_related(
+            "requested_from", "application__collectivity", "application__theme"
+        )
         for opinion in opinions:
+            asked_on = timezone.localdate(opinion.requested_at)
             on = timezone.localdate(opinion.requested_at + ANSWER_DELAY)
-            yield Due(opinion, "d+7", on, users=(opinion.requested_from,))
+            yield Due(
+                opinion,
+                step_key("d+7", asked_on),
+                on,
+                users=(opinion.requested_from,),
+                deadline=asked_on,
+                status=Reminder.Status.EXPIRED if on < start else None,
+            )
+
+    def for_delivery(self, opinions):
+        return opinions.select_related(
+            "requested_from", "application__collectivity", "application__theme"
+        )
+
+    def current_deadline(self, opinion: Opinion):
+        return timezone.localdate(opinion.requested_at)
+
+    def recipients(self, opinion: Opinion) -> tuple[User, ...]:
+        return (opinion.requested_from,)
 
     def is_current(self, opinion: Opinion, reminder) -> bool:
         return (
@@ -342,16 +382,15 @@ def committee_calendar(user: User, start: date) -> Iterable[Deadline]:
 
 @waiting_source
 def applications_waiting(user: User) -> Iterable[Waiting]:
-    to_review = LabelApplication.objects.filter(
-        state__in=(State.SUBMITTED, State.RESUBMITTED)
-    ).count()
+    to_review = LabelApplication.objects.to_review().count()
     opinions = Opinion.objects.awaited().filter(requested_from=user).count()
     changelist = reverse("admin:labellisation_labelapplication_changelist")
     return [
         Waiting(
             _("Applications to review"),
             to_review,
-            absolute_url(f"{changelist}?state__exact=submitted"),
+            # The same list as the count: submitted and resubmitted (`to_review`).
+            absolute_url(f"{changelist}?state__in=submitted,resubmitted"),
         ),
         Waiting(
             _("Opinions asked of you"),

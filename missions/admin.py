@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -322,6 +323,25 @@ class BudgetLineInline(admin.TabularInline):
         return self._may_plan(request, obj) and super().has_delete_permission(request, obj)
 
 
+class ReportDeadlineFilter(admin.SimpleListFilter):
+    """Where the mission's report stands against its due date (`Mission.objects.report_due`
+    and `report_overdue`, the definitions the dashboards and the digest count with)."""
+
+    title = _("report")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Awaited")), ("overdue", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        today = localdate()
+        if self.value() == "due":
+            return queryset.report_due(today)
+        if self.value() == "overdue":
+            return queryset.report_overdue(today)
+        return queryset
+
+
 @admin.register(Mission)
 class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, ArchiveAdmin):
     object_actions = MISSION_ACTIONS
@@ -342,6 +362,7 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
         AssignedFilter,
         "state",
         OverdueFilter,
+        ReportDeadlineFilter,
         "request__theme",
         ("request__country", CountryFilter),
     ]

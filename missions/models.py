@@ -274,6 +274,20 @@ class MissionQuerySet(ArchivableQuerySet):
             on_team |= Q(collectivity_id=membership.collectivity_id)
         return self.filter(on_team).distinct()
 
+    # "Report due" and "report overdue", defined once: the dashboards, the admin filters,
+    # the programme figures, the DAECT digest and the reminder rules all call these.
+    def report_due(self, today: date) -> MissionQuerySet:
+        """The report is awaited: the team is back (by its state, or by the calendar when
+        the state has not followed) and the report is not handed in yet, whatever its date."""
+        back = Q(state__in=Mission.REPORT_BACK_STATES) | Q(return_date__lte=today)
+        return self.unarchived().filter(
+            back, state__in=Mission.REPORT_AWAITED_STATES, report_due_on__isnull=False
+        )
+
+    def report_overdue(self, today: date) -> MissionQuerySet:
+        """Awaited and past its due date."""
+        return self.report_due(today).filter(report_due_on__lt=today)
+
 
 class Mission(Referenced, Archivable):
     """A short expertise mission abroad, financed by the Ministry."""
@@ -293,6 +307,10 @@ class Mission(Referenced, Archivable):
 
     # The team is back in France: the report can be written, the mission counts as done.
     BACK_STATES = (State.RETURNED, State.REPORT_DUE, State.REPORT_SUBMITTED, State.CLOSED)
+    # The report is awaited from the return (or the return date) until it is handed in,
+    # and again once DAECT sends it back (the mission is then "report due" again).
+    REPORT_BACK_STATES = (State.RETURNED, State.REPORT_DUE)
+    REPORT_AWAITED_STATES = (State.CONFIRMED, State.UNDER_WAY, *REPORT_BACK_STATES)
 
     request = models.OneToOneField(
         MissionRequest, on_delete=models.PROTECT, related_name="mission", verbose_name=_("need")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from expect.accounts.models import User
 from expect.notifications.emails import absolute_url
+from expect.notifications.models import Reminder
 from expect.notifications.rules import (
     AnswerAwaited,
     Deadline,
@@ -26,6 +28,7 @@ from expect.notifications.rules import (
     catch_up_start,
     deadline_source,
     rule,
+    step_key,
     waiting_source,
 )
 from labellisation.reminders import members, members_prefetch
@@ -45,21 +48,36 @@ class ProposalAwaited(Rule):
     def due(self, now: datetime) -> Iterable[Due]:
         start = catch_up_start(timezone.localdate(now))
         proposals = (
-            self.not_yet_logged(
-                MissionProposal.objects.filter(
-                    state=MissionProposal.State.OPEN,
-                    request__archived_at__isnull=True,
-                    proposed_at__lte=now - ANSWER_DELAY,
-                    proposed_at__date__gte=start - ANSWER_DELAY,
-                ),
-                "d+7",
+            MissionProposal.objects.filter(
+                state=MissionProposal.State.OPEN,
+                request__archived_at__isnull=True,
+                proposed_at__lte=now - ANSWER_DELAY,
             )
-            .select_related("collectivity", "request")
-            .prefetch_related(members_prefetch("collectivity__"))
+            .annotate(proposed_on=TruncDate("proposed_at"))
+            .exclude(Exists(self.logged(MissionProposal, deadline=OuterRef("proposed_on"))))
         )
-        for proposal in proposals:
+        for proposal in self.for_delivery(proposals):
+            proposed_on = timezone.localdate(proposal.proposed_at)
             on = timezone.localdate(proposal.proposed_at + ANSWER_DELAY)
-            yield Due(proposal, "d+7", on, users=members(proposal.collectivity))
+            yield Due(
+                proposal,
+                step_key("d+7", proposed_on),
+                on,
+                users=members(proposal.collectivity),
+                deadline=proposed_on,
+                status=Reminder.Status.EXPIRED if on < start else None,
+            )
+
+    def for_delivery(self, proposals):
+        return proposals.select_related("collectivity", "request").prefetch_related(
+            members_prefetch("collectivity__")
+        )
+
+    def current_deadline(self, proposal: MissionProposal):
+        return timezone.localdate(proposal.proposed_at)
+
+    def recipients(self, proposal: MissionProposal) -> tuple[User, ...]:
+        return members(proposal.collectivity)
 
     def is_current(self, proposal: MissionProposal, reminder) -> bool:
         return proposal.state == MissionProposal.State.OPEN

@@ -17,8 +17,6 @@ from missions.models import Mission
 from .models import MissionReport
 
 SHOWN = 10  # rows per table
-# The report is awaited from the return until it is handed in, and again once sent back.
-AWAITED_MISSION_STATES = (Mission.State.RETURNED, Mission.State.REPORT_DUE)
 HANDED_IN_STATES = (
     MissionReport.State.SUBMITTED,
     MissionReport.State.REVISION_REQUESTED,
@@ -43,16 +41,16 @@ def _due_row(mission: Mission, today: date) -> dict:
 @section(roles=[User.Role.EXPERT, User.Role.MEMBER])
 def reports_due(request: HttpRequest) -> Section | None:
     user = request.user
+    today = timezone.localdate()
     missions = (
         _own_missions(user)
-        .filter(state__in=AWAITED_MISSION_STATES)
+        .report_due(today)
         .select_related("collectivity", "request")
         .order_by("report_due_on", "pk")
     )
     count = missions.count()
     if user.collectivity is None and not count:
         return None
-    today = timezone.localdate()
     # The report may not be started yet: its deadline runs all the same.
     rows = [_due_row(mission, today) for mission in missions[:SHOWN]]
     context = {"rows": rows, "count": count}
@@ -82,8 +80,9 @@ def reports_to_read(request: HttpRequest) -> Section | None:
 def reports_to_evaluate(request: HttpRequest) -> Section:
     today = timezone.localdate()
     context = {
-        "to_evaluate": MissionReport.objects.filter(state=MissionReport.State.SUBMITTED).count(),
-        "overdue": MissionReport.objects.overdue(today).count(),
+        "to_evaluate": MissionReport.objects.to_evaluate().count(),
+        # Started or not: an unstarted report's mission is overdue all the same.
+        "overdue": Mission.objects.report_overdue(today).count(),
     }
     return Section(_("Mission reports"), "reports/section_daect.html", context, order=40)
 

@@ -34,12 +34,24 @@ class MissionReportQuerySet(ArchivableQuerySet):
         """DAECT: all; embassy: its countries; members and experts: their collectivity's."""
         return self.filter(mission__in=Mission.objects.visible_to(user))
 
+    # The rules are `Mission.objects.report_due/report_overdue` (a report may not be
+    # started yet: its mission is then the only row); these are the started reports.
     def due(self, today: date) -> MissionReportQuerySet:
-        """Not handed in yet, whatever the date."""
-        return self.filter(state__in=MissionReport.OPEN_STATES)
+        """Awaited (not handed in, or sent back) as of `today`."""
+        return self.filter(
+            state__in=MissionReport.OPEN_STATES, mission__in=Mission.objects.report_due(today)
+        )
 
     def overdue(self, today: date) -> MissionReportQuerySet:
-        return self.due(today).filter(mission__report_due_on__lt=today)
+        """Awaited and past the due date as of `today`."""
+        return self.filter(
+            state__in=MissionReport.OPEN_STATES,
+            mission__in=Mission.objects.report_overdue(today),
+        )
+
+    def to_evaluate(self) -> MissionReportQuerySet:
+        """Handed in, waiting for DAECT's evaluation."""
+        return self.filter(state=MissionReport.State.SUBMITTED)
 
 
 class MissionReport(Archivable, ScannedFile):

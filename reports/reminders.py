@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,30 +20,29 @@ from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url, daect_recipients
 from expect.notifications.rules import (
     Deadline,
+    DeadlineRule,
     Due,
-    Rule,
+    Step,
     Waiting,
     catch_up_start,
     deadline_source,
     rule,
+    step_key,
     waiting_source,
 )
 from missions.models import Mission
 
-# The report is awaited from the return until it is handed in (and again once sent back).
-AWAITED_STATES = (
-    Mission.State.CONFIRMED,
-    Mission.State.UNDER_WAY,
-    Mission.State.RETURNED,
-    Mission.State.REPORT_DUE,
+BEFORE_STEPS = (
+    Step("d-14", timedelta(days=14)),
+    Step("d-3", timedelta(days=3)),
+    Step("d-0", timedelta(0)),
 )
-BEFORE_STEPS = (("d-14", 14), ("d-3", 3), ("d-0", 0))
+WEEK = timedelta(days=7)
 
 
-def awaited_missions():
-    return Mission.objects.filter(
-        state__in=AWAITED_STATES, report_due_on__isnull=False, archived_at__isnull=True
-    )
+def awaited_missions(today: date | None = None):
+    """The missions whose report is awaited (`Mission.objects.report_due`, one definition)."""
+    return Mission.objects.report_due(today or timezone.localdate())
 
 
 def _with_recipients(missions):
@@ -51,7 +50,9 @@ def _with_recipients(missions):
         Prefetch("experts", queryset=User.objects.filter(is_active=True), to_attr="active_experts"),
         Prefetch(
             "collectivity__memberships",
-            queryset=Membership.objects.active().filter(is_referent=True).select_related("user"),
+            queryset=Membership.objects.active()
+            .filter(is_referent=True, user__is_active=True)
+            .select_related("user"),
             to_attr="referent_memberships",
         ),
     )
@@ -65,61 +66,94 @@ def _recipients(mission: Mission) -> tuple[User, ...]:
 
 
 @rule
-class ReportDue(Rule):
+class ReportDue(DeadlineRule):
+    """D-14, D-3, D-0 of the current due date, then weekly while overdue.
+
+    Missed weekly reminders: after an outage only the current week's message goes out
+    (it says how many days late the report is); the missed weeks within the catch-up
+    window are logged as caught up.
+    """
+
     kind = "reports.report_due"
     label = gettext_lazy("Mission report due: 14 and 3 days before, on the day, then weekly")
     template = "report_due"
     roles = (User.Role.EXPERT, User.Role.MEMBER)
     mandatory = True
+    steps = BEFORE_STEPS
+    after_last = Step("overdue-1", -WEEK)
+    deadline_field = "report_due_on"  # the current due date: a moved one has its own steps
+
+    def candidates(self, step: Step, today: date):
+        return awaited_missions(today)
+
+    def with_recipients(self, missions):
+        return _with_recipients(missions)
+
+    def recipients(self, mission: Mission) -> tuple[User, ...]:
+        return _recipients(mission)
+
+    def for_delivery(self, missions):
+        return _with_recipients(missions)
 
     def due(self, now: datetime) -> Iterable[Due]:
-        today = timezone.localdate(now)
-        start = catch_up_start(today)
-        for step, days in BEFORE_STEPS:
-            missions = self.not_yet_logged(
-                awaited_missions().filter(
-                    report_due_on__range=(
-                        start + timedelta(days=days),
-                        today + timedelta(days=days),
-                    )
-                ),
-                step,
-            )
-            for mission in _with_recipients(missions):
-                on = mission.report_due_on - timedelta(days=days)
-                yield Due(mission, step, on, users=_recipients(mission))
-        yield from self._overdue(today)
+        yield from super().due(now)
+        yield from self._overdue(timezone.localdate(now))
 
     def _overdue(self, today: date) -> Iterable[Due]:
-        """Weekly while overdue: the step of the current week (a missed week is caught up
-        by the current one, never sent twice)."""
-        missions = list(
-            _with_recipients(awaited_missions().filter(report_due_on__lte=today - timedelta(7)))
+        """Weekly while overdue, DAECT in copy: the step of the current week."""
+        start = catch_up_start(today)
+        this_week = self.logged(
+            Mission,
+            step__startswith="overdue-",
+            deadline=OuterRef("report_due_on"),
+            due_on__gt=today - WEEK,
         )
-        if not missions:
-            return
-        logged = self.logged_steps(Mission, (m.pk for m in missions))
-        copy = tuple(daect_recipients())
+        missions = _with_recipients(
+            awaited_missions(today)
+            .filter(report_due_on__lte=today - WEEK)
+            .exclude(Exists(this_week))
+        )
+        copy: tuple[str, ...] | None = None
         for mission in missions:
-            week = (today - mission.report_due_on).days // 7
-            step = f"overdue-{week}"
-            if (mission.pk, step) in logged:
-                continue
-            on = mission.report_due_on + timedelta(weeks=week)
-            yield Due(mission, step, on, users=_recipients(mission), cc=copy)
+            if copy is None:
+                copy = tuple(daect_recipients())
+            due_on = mission.report_due_on
+            week = (today - due_on).days // 7
+            # The steps before the due date (logged caught up, or expired when older
+            # than the window) and the missed weeks within the window (older ones are
+            # not logged one by one: the message says how late the report is).
+            weeks = ((step_key(f"overdue-{n}", due_on), due_on + n * WEEK) for n in range(1, week))
+            missed = [
+                *((step_key(s.name, due_on), s.on(due_on)) for s in BEFORE_STEPS),
+                *(item for item in weeks if item[1] >= start),
+            ]
+            yield Due(
+                mission,
+                step_key(f"overdue-{week}", due_on),
+                due_on + week * WEEK,
+                users=_recipients(mission),
+                cc=copy,
+                deadline=due_on,
+                earlier=tuple(missed),
+            )
 
     def is_current(self, mission: Mission, reminder) -> bool:
-        return mission.state in AWAITED_STATES and mission.report_due_on is not None
+        return (
+            mission.state in Mission.REPORT_AWAITED_STATES
+            and mission.archived_at is None
+            and mission.report_due_on is not None
+        )
 
     def context(self, mission: Mission, reminder) -> dict:
-        today = timezone.localdate()
-        days_left = (mission.report_due_on - today).days
+        # Told from today and the real due date, whatever the step's own date: a step
+        # sent late after an outage never says "due in -6 days".
+        days_left = (mission.report_due_on - timezone.localdate()).days
         return {
             "mission": mission,
             "due_on": mission.report_due_on,
             "days_left": days_left,
             "days_late": -days_left if days_left < 0 else 0,
-            "overdue": reminder.step.startswith("overdue"),
+            "overdue": days_left < 0,
             "url": absolute_url(reverse("reports:report_detail", args=[mission.pk])),
         }
 
@@ -133,9 +167,10 @@ def report_deadlines(user: User, start: date) -> Iterable[Deadline]:
     membership = user.active_membership
     if membership is not None and membership.is_referent:
         own |= Q(collectivity_id=membership.collectivity_id)
+    # Deadlines ahead, the team back or not yet (the calendar shows them in advance).
     missions = (
-        awaited_missions()
-        .filter(own, report_due_on__gte=start)
+        Mission.objects.unarchived()
+        .filter(own, state__in=Mission.REPORT_AWAITED_STATES, report_due_on__gte=start)
         .select_related("collectivity", "request")
         .distinct()
     )
@@ -157,8 +192,8 @@ def reports_waiting(user: User) -> Iterable[Waiting]:
     from .models import MissionReport
 
     today = timezone.localdate()
-    to_evaluate = MissionReport.objects.filter(state=MissionReport.State.SUBMITTED).count()
-    overdue = awaited_missions().filter(report_due_on__lt=today).count()
+    to_evaluate = MissionReport.objects.to_evaluate().count()
+    overdue = Mission.objects.report_overdue(today).count()
     changelist = reverse("admin:reports_missionreport_changelist")
     return [
         Waiting(
@@ -169,6 +204,7 @@ def reports_waiting(user: User) -> Iterable[Waiting]:
         Waiting(
             _("Overdue reports"),
             overdue,
-            absolute_url(reverse("admin:missions_mission_changelist") + "?state__exact=report_due"),
+            # The same missions as the count (`report_overdue`), started reports or not.
+            absolute_url(reverse("admin:missions_mission_changelist") + "?report=overdue"),
         ),
     ]

@@ -63,6 +63,11 @@ def client(client, django_capture_on_commit_callbacks):
             with django_capture_on_commit_callbacks(execute=True):
                 return client.post(*args, **kwargs)
 
+        def get(self, *args, **kwargs):
+            # A GET may send an e-mail too (the enrolment link): through the outbox, on commit.
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.get(*args, **kwargs)
+
         def force_login(self, user, backend=None):
             """Sign in; for DAECT staff, with the second factor given too, as after the code
             page (tests/accounts/test_second_factor.py proves nothing opens without it)."""

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from expect.core.admin_actions import RefuseForgedActions, workflow_permission
 from expect.core.admin_tools import export_csv, export_xlsx
 
 from . import sweep
-from .models import CalendarFeed, Preference, Reminder
+from .models import CalendarFeed, OutboxMessage, Preference, Reminder
 from .rules import all_rules, get_rule
 
 
@@ -80,8 +81,11 @@ class ReminderAdmin(RefuseForgedActions, admin.ModelAdmin):
         "sent_at",
         "digest",
         "resent_count",
+        "deadline",
+        "lease_until",
+        "message_id",
     ]
-    exclude = ["recipient_key"]
+    exclude = ["recipient_key", "claim"]
 
     @admin.display(description=gettext_lazy("kind"), ordering="kind")
     def kind_label(self, reminder: Reminder) -> str:
@@ -151,6 +155,43 @@ class ReminderAdmin(RefuseForgedActions, admin.ModelAdmin):
                 % {"count": ignored},
                 messages.INFO,
             )
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The other e-mails (workflow notices, invitations): what went out, what failed and why."""
+
+    list_display = ["created_at", "name", "recipients", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "name", "sent_at"]
+    search_fields = ["subject", "name", "to"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    exclude = ["claim", "html", "attachments"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+
+    @admin.display(description=gettext_lazy("to"))
+    def recipients(self, row: OutboxMessage) -> str:
+        return ", ".join(row.to)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Try the selected failed e-mails again"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        again = queryset.filter(status=OutboxMessage.Status.FAILED).exclude(subject="")
+        count = again.update(
+            status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            _("%(count)d e-mail(s) will be tried again within five minutes.") % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Preference)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from expect.accounts.models import User
 from expect.core.dashboard import Section, section
 
-from .models import Reminder
+from .models import OutboxMessage, Reminder
 from .rules import deadlines_for
 
 DAYS = 90
@@ -29,11 +29,12 @@ def upcoming_deadlines(request: HttpRequest) -> Section:
 def reminders_failed(request: HttpRequest) -> Section | None:
     """Messages that could not be sent after every attempt: never lost silently."""
     failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
-    if not failed:
+    outbox = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
+    if not failed and not outbox:
         return None
     return Section(
-        _("Reminders that could not be sent"),
+        _("Reminders that could not be sent") if failed else _("E-mails that could not be sent"),
         "notifications/section_failed.html",
-        {"count": failed},
+        {"count": failed, "outbox": outbox},
         order=5,
     )

@@ -2,17 +2,27 @@
 
 Each message has three templates under templates/emails/: `<name>_subject.txt`,
 `<name>.txt` and `<name>.html`. They are rendered in the recipient's language.
-Callers schedule these functions with `transaction.on_commit`, so that nothing is
-announced that was not saved.
+
+Every message goes through the outbox (`OutboxMessage`): `send` renders it, writes
+its row (inside the caller's transaction when there is one) and delivers it once
+that transaction commits; a failure to send leaves the row to the delivery task
+(retried, then "failed" and shown in the admin and the DAECT digest), a failure to
+build it is recorded as a failed row. Nothing here raises after a commit: callers
+may call these functions inside their transaction or schedule them with
+`transaction.on_commit`.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -20,6 +30,10 @@ from django.utils import translation
 
 if TYPE_CHECKING:
     from expect.accounts.models import Membership, User
+
+logger = logging.getLogger(__name__)
+# (file name, content, MIME type), as EmailMessage.attach takes them.
+Attachment = tuple[str, bytes, str]
 
 
 def absolute_url(path: str) -> str:
@@ -33,6 +47,8 @@ def build(
     *,
     language: str = "fr",
     cc: Iterable[str] = (),
+    headers: dict | None = None,
+    attachments: Iterable[Attachment] = (),
 ) -> EmailMultiAlternatives:
     """Render the three templates of `name` in `language` into one message, unsent."""
     with translation.override(language):
@@ -46,8 +62,11 @@ def build(
         to=list(to),
         cc=list(cc),
         reply_to=[settings.DAECT_EMAIL],
+        headers=headers or {},
     )
     message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        message.attach(*attachment)
     return message
 
 
@@ -58,12 +77,67 @@ def send(
     *,
     language: str = "fr",
     cc: Iterable[str] = (),
+    attachments: Iterable[Attachment] = (),
 ) -> None:
-    """Render the three templates of `name` in `language` and send one message."""
+    """Render the three templates of `name` in `language` and send one message,
+    through the outbox (delivered on commit, retried by the delivery task)."""
     recipients = [address for address in to if address]
     if not recipients:
         return
-    build(name, recipients, context, language=language, cc=cc).send()
+    try:
+        message = build(
+            name, recipients, context, language=language, cc=cc, attachments=attachments
+        )
+    except Exception as exc:  # a template or its context: recorded, never a 500
+        logger.exception("E-mail %s to %s could not be built", name, recipients)
+        _outbox_failed(name, recipients, list(cc), exc)
+        return
+    queue(message, name=name)
+
+
+def queue(message: EmailMultiAlternatives, *, name: str = ""):
+    """Write a built message to the outbox and deliver it once the transaction commits."""
+    from .delivery import deliver_outbox
+    from .models import OutboxMessage
+
+    html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
+    attachments = [
+        {
+            "filename": filename,
+            "content": base64.b64encode(
+                content.encode() if isinstance(content, str) else content
+            ).decode(),
+            "mimetype": mimetype or "application/octet-stream",
+        }
+        for filename, content, mimetype in (tuple(item) for item in message.attachments)
+    ]
+    row = OutboxMessage.objects.create(
+        name=name,
+        to=list(message.to),
+        cc=list(message.cc),
+        reply_to=list(message.reply_to),
+        subject=message.subject[:300],
+        body=message.body,
+        html=html,
+        attachments=attachments,
+    )
+    transaction.on_commit(partial(deliver_outbox, [row.pk]), robust=True)
+    return row
+
+
+def _outbox_failed(name: str, to: list[str], cc: list[str], exc: Exception) -> None:
+    from .models import OutboxMessage
+
+    try:
+        OutboxMessage.objects.create(
+            name=name,
+            to=to,
+            cc=cc,
+            status=OutboxMessage.Status.FAILED,
+            last_error=f"Not built: {type(exc).__name__}: {exc}"[:2000],
+        )
+    except Exception:  # noqa: BLE001 - the log above still tells it
+        logger.exception("E-mail %s: the failure could not be recorded either", name)
 
 
 def render_subject(name: str, context: dict, *, language: str = "fr") -> str:

@@ -2,8 +2,16 @@
 
 The log is also the outbox: the sweep writes one row per (object, kind, step,
 recipient) before anything is sent, the unique key forbids a second row, and a
-row is sent while it is locked, so a message goes out once whatever runs twice
-or dies half-way (see `expect.notifications.sweep`).
+row is claimed (state "sending", a lease, a stable Message-ID) and that claim
+committed before the SMTP server is spoken to, so a message goes out once
+whatever runs twice or dies half-way (see `expect.notifications.delivery`).
+
+A step's key names the deadline it belongs to ("m-6@2027-09-01": six months
+before the end of validity of 1 September 2027), so a renewed label or a moved
+report deadline gets steps of its own.
+
+`OutboxMessage` is the outbox of the other e-mails (the workflows' notices,
+invitations): written when the message is built, delivered by the same code.
 """
 
 from __future__ import annotations
@@ -19,11 +27,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ReminderQuerySet(models.QuerySet):
-    def ready(self, now) -> ReminderQuerySet:
-        """Waiting to be sent as they happen, and whose next attempt has come."""
-        return self.filter(status=Reminder.Status.PENDING, next_attempt_at__lte=now)
+def ready_q(now) -> Q:
+    """To send now: pending and their next attempt has come, or left "sending" by a worker
+    that died (its lease has run out)."""
+    return Q(status="pending", next_attempt_at__lte=now) | Q(status="sending", lease_until__lt=now)
 
+
+class DeliverableQuerySet(models.QuerySet):
+    def ready(self, now) -> models.QuerySet:
+        return self.filter(ready_q(now))
+
+
+class ReminderQuerySet(DeliverableQuerySet):
     def held_for(self, user) -> ReminderQuerySet:
         """Waiting for the user's daily digest."""
         return self.filter(status=Reminder.Status.HELD, recipient=user)
@@ -35,10 +50,14 @@ class Reminder(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("To send")
         HELD = "held", _("Held for the daily digest")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         IN_DIGEST = "in_digest", _("Sent in a digest")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent")
+        SUPERSEDED = "superseded", _("Not sent: the deadline changed")
+        CAUGHT_UP = "caught_up", _("Not sent: a later step was sent instead")
+        EXPIRED = "expired", _("Not sent: older than the catch-up window")
 
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     content_type = models.ForeignKey(
@@ -48,6 +67,8 @@ class Reminder(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     step = models.CharField(_("step"), max_length=60)
     due_on = models.DateField(_("step date"))
+    # The deadline the step belongs to (also written in the step's key).
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
     # "user:<pk>" or "mail:<address>": the unique key holds for mailboxes without an account.
     recipient_key = models.CharField(_("recipient key"), max_length=260, editable=False)
     recipient = models.ForeignKey(
@@ -65,6 +86,9 @@ class Reminder(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("planned on"), default=timezone.now)
@@ -99,10 +123,65 @@ class Reminder(models.Model):
                 name="reminder_ready_idx",
             ),
             models.Index(fields=["content_type", "object_id", "kind"], name="reminder_target_idx"),
+            models.Index(
+                fields=["lease_until"], condition=Q(status="sending"), name="reminder_sending_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.step} → {self.email}"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail of the workflows (a notice, an invitation), rendered and waiting to go.
+
+    Written when the message is built (inside the transaction when there is one),
+    sent on commit, and by the delivery task when that first attempt failed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("message"), max_length=100)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(_("copy to"), default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(blank=True)
+    # [{"filename", "content" (base64), "mimetype"}]
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written on"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="outbox_ready_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {', '.join(self.to)}"
 
 
 class Preference(models.Model):

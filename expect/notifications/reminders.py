@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from expect.accounts.models import User
 
+from .delivery import NothingToSend
 from .emails import absolute_url, render_subject
-from .models import Preference, Reminder
+from .models import OutboxMessage, Preference, Reminder
 from .rules import Due, Rule, Waiting, get_rule, rule, waiting_for, waiting_source
-from .sweep import NothingToSend
 
 Mode = Preference.Mode
 
@@ -69,13 +69,22 @@ class DailyDigest(Rule):
             yield Due(user, step, today, users=(user,))
 
     def context(self, user: User, reminder: Reminder) -> dict:
-        held = list(
-            Reminder.objects.held_for(user).select_for_update(of=("self",)).order_by("due_on", "pk")
-        )
+        # The digest row is claimed by its sender: nobody else reads these rows now.
+        held = list(Reminder.objects.held_for(user).order_by("due_on", "pk"))
         items, stale = [], []
         for row in held:
-            row_rule, target = get_rule(row.kind), row.target
+            row_rule = get_rule(row.kind)
+            model = row.content_type.model_class()
+            target = (
+                row_rule.for_delivery(model._default_manager.filter(pk=row.object_id)).first()
+                if row_rule and model
+                else None
+            )
             if row_rule is None or target is None or not row_rule.is_current(target, row):
+                stale.append(row)
+                continue
+            deadline = row_rule.current_deadline(target)
+            if row.deadline and deadline and deadline != row.deadline:
                 stale.append(row)
                 continue
             context = {"user": user, "reminder": row, "object": target}
@@ -85,9 +94,9 @@ class DailyDigest(Rule):
             )
             items.append({"subject": subject, "url": context.get("url"), "row": row})
         waiting = waiting_for(user) if _summary_wanted(user) else []
-        for row in stale:
-            row.status, row.last_error = Reminder.Status.SKIPPED, "No longer due"
-            row.save(update_fields=["status", "last_error"])
+        Reminder.objects.filter(pk__in=[row.pk for row in stale]).update(
+            status=Reminder.Status.SKIPPED, last_error="No longer due (or its deadline moved)"
+        )
         if not items and not waiting:
             raise NothingToSend
         return {
@@ -107,11 +116,18 @@ class DailyDigest(Rule):
 @waiting_source
 def reminders_failed(user: User) -> Iterable[Waiting]:
     failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
+    outbox_failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
     changelist = reverse("admin:notifications_reminder_changelist")
+    outbox = reverse("admin:notifications_outboxmessage_changelist")
     return [
         Waiting(
             _("Reminders that could not be sent"),
             failed,
             absolute_url(f"{changelist}?status__exact=failed"),
-        )
+        ),
+        Waiting(
+            _("E-mails that could not be sent"),
+            outbox_failed,
+            absolute_url(f"{outbox}?status__exact=failed"),
+        ),
     ]

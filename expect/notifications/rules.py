@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -25,6 +27,11 @@ from .models import Preference, Reminder
 
 if TYPE_CHECKING:
     from expect.accounts.models import User
+
+
+def step_key(name: str, deadline: date) -> str:
+    """The key of a step names the deadline it belongs to: "m-6@2027-09-01"."""
+    return f"{name}@{deadline.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,12 @@ class Due:
     users: tuple[User, ...] = ()
     emails: tuple[str, ...] = ()  # mailboxes without an account (the DAECT secretariat)
     cc: tuple[str, ...] = ()
+    deadline: date | None = None
+    # Set when the step is only logged, not sent: older than the catch-up window.
+    status: str | None = None
+    # Earlier steps of the same deadline, never logged, that this one replaces after an
+    # outage: logged as caught up, not sent (key, step date).
+    earlier: tuple[tuple[str, date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,7 @@ class Rule:
         """State changes the sweep makes before planning (not run by a dry run)."""
 
     def after_send(self, obj: models.Model, reminder: Reminder, context: dict) -> None:
-        """Called in the sending transaction once the message went out."""
+        """Called once the message went out."""
 
     def mode_for(self, chosen: str | None) -> str:
         """How a recipient receives this kind, given their choice (None: no choice made)."""
@@ -78,9 +91,24 @@ class Rule:
             return Preference.Mode.IMMEDIATE
         return chosen if chosen in self.modes else self.default_mode
 
+    # At sending time ---------------------------------------------------------------
+
+    def for_delivery(self, queryset: models.QuerySet) -> models.QuerySet:
+        """The objects of a batch, with what `is_current`, `recipients` and `context` read
+        (one set of queries per batch, whatever its size)."""
+        return queryset
+
+    def current_deadline(self, obj: models.Model) -> date | None:
+        """The object's deadline now: a row planned for another one is superseded."""
+        return None
+
     def is_current(self, obj: models.Model, reminder: Reminder) -> bool:
         """Checked again just before sending: False when the reminder has become pointless."""
         return True
+
+    def recipients(self, obj: models.Model) -> tuple[User, ...] | None:
+        """Who may receive it now (still on the team, still a member…); None: anyone."""
+        return None
 
     def context(self, obj: models.Model, reminder: Reminder) -> dict:
         """What the message needs besides the object: at least `url` and the deadline."""
@@ -88,13 +116,16 @@ class Rule:
 
     # Helpers for the subclasses -------------------------------------------------
 
-    def not_yet_logged(self, queryset: models.QuerySet, step: str) -> models.QuerySet:
-        """Exclude the objects whose `step` of this kind was already planned."""
-        content_type = ContentType.objects.get_for_model(queryset.model)
-        logged = Reminder.objects.filter(
-            kind=self.kind, content_type=content_type, object_id=OuterRef("pk"), step=step
+    def logged(self, model: type[models.Model], **lookups) -> models.QuerySet:
+        """This kind's log rows for the object of an outer query (`object_id=OuterRef("pk")`)."""
+        content_type = ContentType.objects.get_for_model(model)
+        return Reminder.objects.filter(
+            kind=self.kind, content_type=content_type, object_id=OuterRef("pk"), **lookups
         )
-        return queryset.exclude(Exists(logged))
+
+    def not_yet_logged(self, queryset: models.QuerySet, step: str) -> models.QuerySet:
+        """Exclude the objects whose `step` of this kind was already planned (NOT EXISTS)."""
+        return queryset.exclude(Exists(self.logged(queryset.model, step=step)))
 
     def logged_steps(self, model: type[models.Model], ids: Iterable[int]) -> set[tuple[int, str]]:
         """(object id, step) already planned for these objects, in one query."""
@@ -105,9 +136,89 @@ class Rule:
         return set(rows)
 
 
+@dataclass(frozen=True)
+class Step:
+    """A step of a deadline: due `before` the deadline (a negative delta: after it)."""
+
+    name: str
+    before: timedelta | relativedelta
+
+    def on(self, deadline: date) -> date:
+        return deadline - self.before
+
+
+# The SQL side selects with a few days of margin (months are not all as long); the
+# exact step date is checked in Python on the few rows found.
+_MARGIN = timedelta(days=3)
+
+
+class DeadlineRule(Rule):
+    """Steps before (or after) a date field of the object, keyed by that date.
+
+    After an outage only the latest due step of each deadline is sent; the earlier
+    ones never logged are logged as caught up; a latest step older than the catch-up
+    window is logged as expired, not sent. A moved deadline has new keys: the new
+    steps are planned, the old rows not yet sent are superseded at sending time.
+    """
+
+    steps: ClassVar[tuple[Step, ...]]  # from the earliest to the latest
+    deadline_field: ClassVar[str]
+    # The first step of what follows (a rule's own series, e.g. weekly when overdue).
+    after_last: ClassVar[Step | None] = None
+
+    def candidates(self, step: Step, today: date) -> models.QuerySet:
+        """The objects for which `step` may be due (state, not archived…)."""
+        raise NotImplementedError
+
+    def with_recipients(self, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset
+
+    def cc(self, step: Step) -> tuple[str, ...]:
+        return ()
+
+    def current_deadline(self, obj: models.Model) -> date | None:
+        return getattr(obj, self.deadline_field)
+
+    def due(self, now: datetime) -> Iterable[Due]:
+        today = timezone.localdate(now)
+        start = catch_up_start(today)
+        field = self.deadline_field
+        for index, step in enumerate(self.steps):
+            later = self.steps[index + 1] if index + 1 < len(self.steps) else self.after_last
+            # Due (its date has come) and the latest due (the next one has not come).
+            queryset = self.candidates(step, today).filter(
+                **{f"{field}__lte": today + step.before + _MARGIN}
+            )
+            if later is not None:
+                queryset = queryset.filter(**{f"{field}__gt": today + later.before - _MARGIN})
+            logged = self.logged(
+                queryset.model, step__startswith=f"{step.name}@", deadline=OuterRef(field)
+            )
+            queryset = queryset.exclude(Exists(logged))
+            for obj in self.with_recipients(queryset):
+                deadline = getattr(obj, field)
+                on = step.on(deadline)
+                if on > today or (later is not None and later.on(deadline) <= today):
+                    continue
+                earlier = tuple(
+                    (step_key(s.name, deadline), s.on(deadline)) for s in self.steps[:index]
+                )
+                yield Due(
+                    obj,
+                    step_key(step.name, deadline),
+                    on,
+                    users=self.recipients(obj) or (),
+                    cc=self.cc(step),
+                    deadline=deadline,
+                    status=Reminder.Status.EXPIRED if on < start else None,
+                    earlier=earlier,
+                )
+
+
 class AnswerAwaited(Rule):
     """An object waits for the answer to a request for information, recorded as a history
-    event: reminded `delay` after the latest request, once per request (the step names it).
+    event: reminded `delay` after the latest request, once per request (the step's key
+    names the request's date).
     """
 
     delay: ClassVar[timedelta] = timedelta(days=7)
@@ -125,46 +236,52 @@ class AnswerAwaited(Rule):
     def with_recipients(self, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
 
-    def recipients(self, obj: models.Model) -> tuple[User, ...]:
-        raise NotImplementedError
-
     def url(self, obj: models.Model) -> str:
         raise NotImplementedError
 
+    def _with_request(self, queryset: models.QuerySet) -> models.QuerySet:
+        last = self.requests().filter(**{self.event_field: OuterRef("pk")})
+        return queryset.annotate(
+            asked_at=Subquery(last.values("at")[:1]),
+            asked_question=Subquery(last.values("comment")[:1]),
+        )
+
     def due(self, now: datetime) -> Iterable[Due]:
         start = catch_up_start(timezone.localdate(now))
-        last = self.requests().filter(**{self.event_field: OuterRef("pk")})
-        waiting = list(
-            self.with_recipients(
-                self.awaiting()
-                .annotate(
-                    asked_at=Subquery(last.values("at")[:1]),
-                    asked_event=Subquery(last.values("pk")[:1]),
-                )
-                .filter(asked_at__lte=now - self.delay, asked_at__date__gte=start - self.delay)
-            )
+        asked = self._with_request(self.awaiting()).annotate(asked_on=TruncDate("asked_at"))
+        logged = self.logged(self.awaiting().model, deadline=OuterRef("asked_on"))
+        waiting = self.with_recipients(
+            asked.filter(asked_at__lte=now - self.delay).exclude(Exists(logged))
         )
-        logged = self.logged_steps(self.awaiting().model, (obj.pk for obj in waiting))
         for obj in waiting:
-            step = f"info-{obj.asked_event}"
-            if (obj.pk, step) not in logged:
-                on = timezone.localdate(obj.asked_at + self.delay)
-                yield Due(obj, step, on, users=self.recipients(obj))
+            asked_on = timezone.localdate(obj.asked_at)
+            on = timezone.localdate(obj.asked_at + self.delay)
+            yield Due(
+                obj,
+                step_key("d+7", asked_on),
+                on,
+                users=self.recipients(obj) or (),
+                deadline=asked_on,
+                status=Reminder.Status.EXPIRED if on < start else None,
+            )
+
+    def for_delivery(self, queryset: models.QuerySet) -> models.QuerySet:
+        awaiting = self.awaiting().filter(pk=OuterRef("pk"))
+        return self.with_recipients(self._with_request(queryset)).annotate(
+            still_awaiting=Exists(awaiting)
+        )
+
+    def current_deadline(self, obj: models.Model) -> date | None:
+        return timezone.localdate(obj.asked_at) if obj.asked_at else None
 
     def is_current(self, obj: models.Model, reminder: Reminder) -> bool:
-        last = self.requests().filter(**{self.event_field: obj}).first()
-        return (
-            last is not None
-            and f"info-{last.pk}" == reminder.step
-            and self.awaiting().filter(pk=obj.pk).exists()
-        )
+        return obj.still_awaiting
 
     def context(self, obj: models.Model, reminder: Reminder) -> dict:
-        event = self.requests().get(pk=reminder.step.removeprefix("info-"))
         return {
             self.context_name: obj,
-            "question": event.comment,
-            "asked_at": event.at,
+            "question": obj.asked_question,
+            "asked_at": obj.asked_at,
             "url": self.url(obj),
         }
 

@@ -1,35 +1,32 @@
-"""The reminders sweep: plan the due steps, record them in the log, send them once.
+"""The reminders sweep: plan the due steps, record them in the log, deliver them in batches.
 
-Exactly once, under faults:
-- planning writes one log row per (kind, object, step, recipient); the unique key
-  makes a second sweep's rows no-ops (`ignore_conflicts`), so two sweeps at once
-  plan each message once;
-- a row is sent inside the transaction that holds its row lock
-  (`SELECT … FOR UPDATE SKIP LOCKED`) and marked sent before that transaction
-  commits: a concurrent sender skips it, and a worker killed before the commit
-  leaves it pending, to be sent by the next run;
-- steps are due from their date on, not only on it: whatever was missed while
-  the system (or the broker) was down is sent by the next sweep, within
-  `REMINDER_CATCH_UP_DAYS`;
-- a failing send is tried again with a growing delay, then marked failed, shown
-  in the admin, and can be resent from there.
+- Planning asks each rule for its due steps with set-based queries that leave out
+  what the log already holds (NOT EXISTS), a constant number per rule.
+- Recording writes one row per (kind, object, step, recipient); the unique key
+  makes a second sweep's rows no-ops (`ignore_conflicts`). A step's key names its
+  deadline, so a renewed label or a moved due date gets new rows. After an outage
+  only the latest due step of a deadline is sent: the earlier ones are logged as
+  caught up; a step older than `REMINDER_CATCH_UP_DAYS` is logged as expired.
+- Delivery (`expect.notifications.delivery`) claims bounded batches of rows and
+  commits the claim before talking to the SMTP server; the Celery sweep enqueues
+  the batches as separate short tasks.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails
+from .delivery import NothingToSend, Sender, deliver_batch, deliver_reminders
 from .models import Preference, Reminder
-from .rules import Due, Rule, all_rules, get_rule
+from .rules import Due, Rule, all_rules, catch_up_start
+
+__all__ = ["NothingToSend", "plan", "prepare", "record", "deliver_pending", "resend", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +37,6 @@ _STATUS_FOR_MODE = {
     Mode.DIGEST: Status.HELD,
     Mode.OFF: Status.SKIPPED,
 }
-
-
-class NothingToSend(Exception):
-    """Raised by a rule's `context` when the message would be empty (e.g. a digest)."""
 
 
 def plan(now: datetime | None = None) -> list[tuple[Rule, Due]]:
@@ -64,9 +57,11 @@ def record(dues: list[tuple[Rule, Due]], now: datetime | None = None) -> int:
 
     Returns the number of rows offered (new or not). Each recipient's choice of
     delivery (as they happen, digest, off) decides the row's status; the legal
-    deadlines (`Rule.mandatory`) are always sent as they happen.
+    deadlines (`Rule.mandatory`) are always sent as they happen. The earlier steps
+    a due step replaces after an outage are logged as caught up (or expired).
     """
     now = now or timezone.now()
+    start = catch_up_start(timezone.localdate(now))
     user_ids = {user.pk for _, due in dues for user in due.users}
     kinds = {rule.kind for rule, _ in dues}
     chosen = {
@@ -82,147 +77,117 @@ def record(dues: list[tuple[Rule, Due]], now: datetime | None = None) -> int:
             "kind": rule.kind,
             "content_type": content_type,
             "object_id": due.obj.pk,
-            "step": due.step,
-            "due_on": due.due_on,
+            "deadline": due.deadline,
             "created_at": now,
             "next_attempt_at": now,
         }
-        # The copy (DAECT for overdue reports) goes with the first message only.
-        copy = list(due.cc)
-        for user in due.users:
-            if not (user.is_active and user.email):
-                continue
-            mode = rule.mode_for(chosen.get((user.pk, rule.kind)))
-            status = _STATUS_FOR_MODE[mode]
-            rows.append(
-                Reminder(
-                    **common,
-                    recipient_key=f"user:{user.pk}",
-                    recipient=user,
-                    email=user.email,
-                    cc=copy,
-                    status=status,
-                    last_error="Turned off by the recipient" if status == Status.SKIPPED else "",
+        steps = [(due.step, due.due_on, due.status)] + [
+            (key, on, Status.EXPIRED if on < start else Status.CAUGHT_UP) for key, on in due.earlier
+        ]
+        for step, on, fixed in steps:
+            notes = {
+                Status.EXPIRED: "Older than the catch-up window when it was planned",
+                Status.CAUGHT_UP: f"Replaced by the later step {due.step} after an outage",
+            }
+            # The copy (DAECT for overdue reports) goes with the first message only.
+            copy = list(due.cc) if fixed is None else []
+            for user in due.users:
+                if not (user.is_active and user.email):
+                    continue
+                status = fixed or _STATUS_FOR_MODE[rule.mode_for(chosen.get((user.pk, rule.kind)))]
+                note = notes.get(status, "")
+                if status == Status.SKIPPED:
+                    note = "Turned off by the recipient"
+                rows.append(
+                    Reminder(
+                        **common,
+                        step=step,
+                        due_on=on,
+                        recipient_key=f"user:{user.pk}",
+                        recipient=user,
+                        email=user.email,
+                        cc=copy if status in (Status.PENDING, Status.HELD) else [],
+                        status=status,
+                        last_error=note,
+                    )
                 )
-            )
-            if status != Status.SKIPPED:
+                if status in (Status.PENDING, Status.HELD):
+                    copy = []
+            for address in due.emails:
+                rows.append(
+                    Reminder(
+                        **common,
+                        step=step,
+                        due_on=on,
+                        recipient_key=f"mail:{address.lower()}",
+                        email=address,
+                        cc=copy,
+                        status=fixed or Status.PENDING,
+                        last_error=notes.get(fixed, ""),
+                    )
+                )
                 copy = []
-        for address in due.emails:
-            rows.append(
-                Reminder(**common, recipient_key=f"mail:{address.lower()}", email=address, cc=copy)
-            )
-            copy = []
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     return len(rows)
 
 
 def deliver_pending(now: datetime | None = None) -> Counter:
-    """Send every row that is ready, one locked row at a time; returns the outcomes."""
+    """Send every row that is ready, batch after batch (inline: the command and the tests;
+    the Celery sweep enqueues the batches instead). Stops when the server is down."""
     now = now or timezone.now()
     outcomes: Counter = Counter()
-    connection = get_connection()
-    last_pk = 0
-    try:
-        while True:
-            with transaction.atomic():
-                reminder = (
-                    Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                    .ready(now)
-                    .filter(pk__gt=last_pk)
-                    .order_by("pk")
-                    .first()
-                )
-                if reminder is None:
-                    break
-                last_pk = reminder.pk
-                outcomes[str(deliver(reminder, connection=connection, now=now))] += 1
-    finally:
-        connection.close()
+    more = True
+    while more:
+        batch, more = deliver_batch(now)
+        outcomes += batch
     return outcomes
 
 
-def deliver(reminder: Reminder, *, connection=None, now: datetime | None = None) -> str:
-    """Send one row (the caller holds its lock) and record the outcome; returns the status."""
+def deliver(reminder: Reminder, *, now: datetime | None = None) -> str:
+    """Send one row claimed by the caller and record the outcome; returns the status."""
     now = now or timezone.now()
-    rule = get_rule(reminder.kind)
-    target = reminder.target
-    archived = getattr(target, "archived_at", None) is not None
-    if rule is None or target is None or archived or not rule.is_current(target, reminder):
-        return _finish(reminder, Status.SKIPPED, "No longer due when it was to be sent")
+    sender = Sender()
     try:
-        context = rule.context(target, reminder)
-        recipient = reminder.recipient
-        message = emails.build(
-            f"reminders/{rule.template}",
-            [reminder.email],
-            {"user": recipient, "reminder": reminder, "object": target, **context},
-            language=recipient.preferred_language if recipient else settings.LANGUAGE_CODE,
-            cc=reminder.cc,
-        )
-        message.connection = connection
-        message.send()
-    except NothingToSend:
-        return _finish(reminder, Status.SKIPPED, "Nothing to report")
-    except Exception as exc:  # the SMTP server, the network or a template: tried again
-        if connection is not None:
-            connection.close()
-        return _failure(reminder, exc, now)
-    reminder.subject = message.subject[:300]
-    reminder.sent_at = now
-    reminder.last_error = ""
-    _finish(reminder, Status.SENT)
-    rule.after_send(target, reminder, context)
-    return Status.SENT
-
-
-def _finish(reminder: Reminder, status: str, note: str | None = None) -> str:
-    reminder.status = status
-    if note is not None:
-        reminder.last_error = note
-    reminder.save(update_fields=["status", "last_error", "subject", "sent_at"])
-    return status
-
-
-def _failure(reminder: Reminder, exc: Exception, now: datetime) -> str:
-    reminder.attempts += 1
-    reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        reminder.status = Status.FAILED
-        logger.error("Reminder %s failed for good: %s", reminder.pk, reminder.last_error)
-    else:
-        delay = settings.REMINDER_RETRY_DELAY * 3 ** (reminder.attempts - 1)
-        reminder.next_attempt_at = now + timedelta(seconds=delay)
-        logger.warning(
-            "Reminder %s not sent (attempt %s), next try at %s: %s",
-            reminder.pk,
-            reminder.attempts,
-            reminder.next_attempt_at,
-            reminder.last_error,
-        )
-    reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        deliver_reminders([reminder], now, sender)
+    finally:
+        sender.close()
     return reminder.status
 
 
-@transaction.atomic
 def resend(reminder: Reminder, *, now: datetime | None = None) -> str:
     """DAECT sends a message again from the admin (a failed one, or a lost one)."""
-    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
-    if reminder.status == Status.SENT:
-        reminder.resent_count += 1
-        reminder.save(update_fields=["resent_count"])
-    # A failed message gets its attempts back: if it fails again, the retries take over.
-    reminder.attempts = 0
-    reminder.status = Status.PENDING
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+        lease = reminder.lease_until
+        if reminder.status == Status.SENDING and lease and lease > now:
+            return reminder.status  # a worker is sending it right now
+        if reminder.status == Status.SENT:
+            reminder.resent_count += 1
+            reminder.message_id = ""  # a deliberate second copy: a Message-ID of its own
+        # A failed message gets its attempts back: if it fails again, the retries take over.
+        reminder.attempts = 0
+        reminder.status = Status.SENDING
+        reminder.lease_until = now
+        reminder.save(
+            update_fields=["resent_count", "message_id", "attempts", "status", "lease_until"]
+        )
     return deliver(reminder, now=now)
 
 
-def run(now: datetime | None = None) -> dict:
-    """One sweep: state changes, planning, recording and sending. Safe to run twice at once."""
+def plan_and_record(now: datetime | None = None) -> dict:
+    """The sweep's first half: state changes, planning and recording (the Celery sweep)."""
     now = now or timezone.now()
     prepare(now)
     dues = plan(now)
     offered = record(dues, now)
-    outcomes = deliver_pending(now)
-    summary = {"due_steps": len(dues), "rows_offered": offered, **outcomes}
+    return {"due_steps": len(dues), "rows_offered": offered}
+
+
+def run(now: datetime | None = None) -> dict:
+    """One sweep, inline: plan, record, and deliver every batch. Safe to run twice at once."""
+    now = now or timezone.now()
+    summary = plan_and_record(now)
+    summary.update(deliver_pending(now))
     logger.info("Reminders sweep: %s", summary)
     return summary

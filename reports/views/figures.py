@@ -179,17 +179,22 @@ def missions_by_theme() -> Figure:
     )
 
 
-def reports_timeliness() -> Figure:
+def reports_timeliness(today: date) -> Figure:
     handed_in = MissionReport.objects.filter(submitted_at__isnull=False)
     counts = handed_in.aggregate(
         on_time=Count("pk", filter=Q(is_late=False)), late=Count("pk", filter=Q(is_late=True))
     )
+    overdue = Mission.objects.report_overdue(today).count()
     return Figure(
         "reports_on_time",
         _("Mission reports handed in on time and late"),
         _("Handed in"),
         _("Reports"),
-        [(_("On time"), counts["on_time"]), (_("Late"), counts["late"])],
+        [
+            (_("On time"), counts["on_time"]),
+            (_("Late"), counts["late"]),
+            (_("Not handed in yet, overdue"), overdue),
+        ],
         note=_("A report is due two months after the return to France."),
     )
 
@@ -221,7 +226,7 @@ def programme_figures(today: date) -> list[Figure]:
         labels_by_region(today),
         missions_by_country(per_country),
         missions_by_theme(),
-        reports_timeliness(),
+        reports_timeliness(today),
         countries_with_few_collectivities(per_country),
     ]
 

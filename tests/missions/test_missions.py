@@ -360,10 +360,14 @@ def test_the_public_page_does_not_list_a_cancelled_mission(client):
 # The e-mail
 
 
-def test_the_mission_created_email_reaches_the_team_the_collectivity_and_the_embassy(mission):
+def test_the_mission_created_email_reaches_the_team_the_collectivity_and_the_embassy(
+    mission, django_capture_on_commit_callbacks
+):
     agent = EmbassyAgentFactory(embassy=mission.request.embassy)
     member = _member_of(mission)
-    emails.mission_created(mission, [])
+    # Written to the outbox in the transaction, sent once it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.mission_created(mission, [])
     recipients = {address for message in mail.outbox for address in message.to}
     team = {expert.email for expert in mission.experts.all()}
     assert team | {agent.email, member.email} <= recipients

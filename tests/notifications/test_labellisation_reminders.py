@@ -50,7 +50,7 @@ def test_members_are_invited_to_renew_six_three_and_one_month_before(label, memb
     sent = to(sweep_on(step_day), member.email)
     assert len(sent) == 1
     assert "1 septembre 2027" in sent[0].subject
-    assert Reminder.objects.get(recipient=member, status="sent").step == step
+    assert Reminder.objects.get(recipient=member, status="sent").step == f"{step}@2027-09-01"
     assert "/candidatures/nouvelle/" in sent[0].body
 
 

@@ -124,12 +124,16 @@ def test_it_counts_the_reports_handed_in_on_time_and_late(client):
             state=MissionReport.State.SUBMITTED, submitted_at=timezone.now(), is_late=is_late
         )
     MissionReportFactory()  # a draft, not handed in
-    assert figures(client)["reports_on_time"] == {"On time": 2, "Late": 1}
+    assert figures(client)["reports_on_time"] == {
+        "On time": 2,
+        "Late": 1,
+        "Not handed in yet, overdue": 0,
+    }
 
 
 def test_an_empty_programme_gives_a_page_of_zeros(client):
     shown = figures(client)
-    assert shown["reports_on_time"] == {"On time": 0, "Late": 0}
+    assert shown["reports_on_time"] == {"On time": 0, "Late": 0, "Not handed in yet, overdue": 0}
     assert shown["missions_by_country"] == {}
 
 

@@ -523,4 +523,4 @@ def test_the_dashboard_of_daect_counts_the_reports_to_evaluate(client, daect):
     response = client.get(reverse("core:dashboard"))
     [section] = [s for s in response.context["sections"] if s.template.startswith("reports/")]
     assert (section.context["to_evaluate"], section.context["overdue"]) == (1, 0)
-    assert "?deadline=overdue" in response.content.decode()
+    assert "/admin/missions/mission/?report=overdue" in response.content.decode()
