@@ -133,10 +133,7 @@ class NeedAttachmentForm(forms.Form):
         return upload
 
     def save(self, *, need: MissionRequest, by) -> RequestAttachment:
-        upload = self.cleaned_data["file"]
-        return RequestAttachment.objects.create(
-            request=need, file=upload, original_name=upload.name, size=upload.size, uploaded_by=by
-        )
+        return services.request_attachment_add(need=need, by=by, upload=self.cleaned_data["file"])
 
 
 class NeedFilterForm(forms.Form):

@@ -132,6 +132,14 @@ class MissionRequest(Archivable):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES and not self.is_archived
 
+    def mission_set_for(self, user) -> MissionQuerySet:
+        """The need's mission if the user is on its team or a member of its collectivity."""
+        on_team = Q(experts=user)
+        membership = user.active_membership
+        if membership is not None and user.role == "member":
+            on_team |= Q(collectivity_id=membership.collectivity_id)
+        return Mission.objects.filter(on_team, request=self)
+
 
 class RequestAttachment(UploadedDocument):
     """A document the embassy attaches to a need."""
@@ -362,8 +370,14 @@ class MissionEvent(models.Model):
     """The history of a need and of the mission it became."""
 
     request = models.ForeignKey(MissionRequest, on_delete=models.CASCADE, related_name="events")
+    # None: the portal itself made the change (the calendar moving a mission).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("on"), default=timezone.now)
     subject = models.CharField(_("object"), max_length=16)  # request, proposal or mission

@@ -71,6 +71,16 @@ class ReportForm(forms.ModelForm):
             return [*fields, "file", "file_name"]
         return fields
 
+    @property
+    def content(self) -> dict[str, str]:
+        """The structured fields as typed, for `services.report_save_draft`."""
+        return {name: self.cleaned_data[name] for name in TEXT_FIELDS}
+
+    @property
+    def new_file(self):
+        """The PDF chosen to replace the report's file, or None."""
+        return self.cleaned_data["file"] if "file_name" in self.saved_fields else None
+
     def save(self, commit: bool = True) -> MissionReport:
         report = super().save(commit=False)
         if "file_name" in self.saved_fields:

@@ -21,6 +21,7 @@ from expect.accounts.models import User
 from expect.core.pdf import pdf_response, render_pdf
 
 from ..models import Mission
+from ..permissions import can_read_brief, history_subjects
 
 PAGE_SIZE = 30
 State = Mission.State
@@ -59,12 +60,11 @@ def _crumbs(title: str, mission: Mission | None = None) -> dict:
 def _history(user: User, mission: Mission) -> list[dict]:
     """The history of the need and of the mission.
 
-    The collectivity's side sees the mission's own steps only: the need's earlier life
-    names the other collectivities it was proposed to, and their reasons.
+    Only the parts `history_subjects` gives the user: the proposals name the other
+    collectivities approached, and their reasons.
     """
-    events = mission.request.events.select_related("actor")
-    if not (user.is_daect or user.is_embassy_agent):
-        events = events.filter(subject="mission")
+    events = mission.request.events.filter(subject__in=history_subjects(user))
+    events = events.select_related("actor")
     subjects = {"request": _("Need"), "proposal": _("Proposal"), "mission": _("Mission")}
     return [
         {
@@ -74,6 +74,11 @@ def _history(user: User, mission: Mission) -> list[dict]:
         }
         for event in events
     ]
+
+
+def _brief_documents(user: User, need) -> list | None:
+    """The need's documents, or None for whoever may not read the brief."""
+    return list(need.attachments.all()) if can_read_brief(user, need) else None
 
 
 def _duration_days(mission: Mission) -> int | None:
@@ -116,6 +121,7 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "days_left": days_left,
         "days_late": -days_left if days_left is not None and days_left < 0 else None,
         "history": _history(request.user, mission),
+        "brief_documents": _brief_documents(request.user, mission.request),
         **_crumbs(str(mission), mission),
     }
     return render(request, "missions/mission_detail.html", context)

@@ -27,7 +27,7 @@ from ..forms_proposals import (
     ProposeForm,
 )
 from ..models import MissionProposal, MissionRequest
-from ..permissions import is_member_of
+from ..permissions import can_read_brief, is_member_of
 
 PState = MissionProposal.State
 NEW_EXPERTS_PREFIX = "new"
@@ -223,6 +223,11 @@ def _detail_page(request: HttpRequest, proposal: MissionProposal, **forms) -> Ht
         "proposal": proposal,
         "need": proposal.request,
         "experts": proposal.experts.order_by("last_name", "first_name"),
+        "brief_documents": (
+            list(proposal.request.attachments.all())
+            if can_read_brief(request.user, proposal.request)
+            else None
+        ),
         "can_answer": answerable,
         "is_late": proposal.is_late(),
         "need_closed": proposal.request.state in MissionRequest.CLOSED_STATES,
