@@ -174,6 +174,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# Spanish is offered only to foreign partners (their feedback form and its e-mails):
+# locale/es holds those few strings.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -271,6 +273,12 @@ REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=30)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_DELAY = env.int("REMINDER_RETRY_DELAY", default=5 * 60)  # seconds
 REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)  # local time
+
+# The foreign partner's feedback (missions/feedback.py): asked this many days after the
+# return, its link valid for so many days, one reminder if unanswered after so many days.
+PARTNER_FEEDBACK_DELAY_DAYS = env.int("PARTNER_FEEDBACK_DELAY_DAYS", default=21)
+PARTNER_FEEDBACK_LINK_DAYS = env.int("PARTNER_FEEDBACK_LINK_DAYS", default=60)
+PARTNER_FEEDBACK_REMINDER_DAYS = env.int("PARTNER_FEEDBACK_REMINDER_DAYS", default=14)
 
 if REDIS_URL:
     CACHES = {

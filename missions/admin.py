@@ -259,6 +259,9 @@ class MissionProposalAdmin(HistoryAdmin):
         return False
 
 
+from .admin_feedback import FollowUpInline, PartnerFeedbackInline  # noqa: E402
+
+
 class MissionForm(forms.ModelForm):
     """The dates and the place; saved through `services.mission_plan`, checked here first."""
 
@@ -326,7 +329,7 @@ class MissionAdmin(ArchiveAdmin):
         "total",
         "history",
     ]
-    inlines = [BudgetLineInline]
+    inlines = [BudgetLineInline, PartnerFeedbackInline, FollowUpInline]
     export_fields = [
         "collectivity",
         "request",

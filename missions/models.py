@@ -58,6 +58,11 @@ class MissionRequest(Archivable):
         REGION = "region", _("Region or federated state")
         OTHER = "other", _("Other local authority")
 
+    class PartnerLanguage(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
     class Urgency(models.TextChoices):
         NORMAL = "normal", _("Normal")
         URGENT = "urgent", _("Urgent")
@@ -80,6 +85,17 @@ class MissionRequest(Archivable):
         _("kind of partner authority"), max_length=16, choices=PartnerKind.choices
     )
     partner_place = models.CharField(_("region or city"), max_length=200)
+    # Who answers, a few weeks after the return, whether the need was met (missions.feedback).
+    partner_contact_name = models.CharField(
+        _("partner's contact: name"), max_length=200, blank=True
+    )
+    partner_contact_email = models.EmailField(_("partner's contact: e-mail"), blank=True)
+    partner_language = models.CharField(
+        _("partner's contact: language"),
+        max_length=2,
+        choices=PartnerLanguage.choices,
+        default=PartnerLanguage.FRENCH,
+    )
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="mission_requests", verbose_name=_("theme")
     )
@@ -413,3 +429,19 @@ EVENT_STATES = {
     "proposal": MissionProposal.State.choices,
     "mission": Mission.State.choices,
 }
+
+
+from .feedback_models import CollectivityFollowUp, ExpertRosterEntry, PartnerFeedback  # noqa: E402
+
+__all__ = [
+    "BudgetLine",
+    "CollectivityFollowUp",
+    "ExpertRosterEntry",
+    "Mission",
+    "MissionEvent",
+    "MissionProposal",
+    "MissionRequest",
+    "PartnerFeedback",
+    "RequestAttachment",
+    "report_due_date",
+]

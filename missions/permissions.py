@@ -87,3 +87,15 @@ def history_subjects(user: User) -> tuple[str, ...]:
     if user.is_embassy_agent:
         return ("request", "mission")
     return ("mission",)
+
+
+def can_relay_feedback(user: User, mission) -> bool:
+    """The embassy of the mission's country (or DAECT) records the partner's answers."""
+    if user.is_daect:
+        return True
+    return bool(user.is_embassy_agent and user.embassy.covers(str(mission.request.country)))
+
+
+def can_answer_follow_up(user: User, follow_up) -> bool:
+    """A confirmed member of the collectivity that carried out the mission."""
+    return is_member_of(user, follow_up.mission.collectivity_id)

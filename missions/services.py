@@ -245,6 +245,10 @@ def proposal_create(
         proposed_by=by,
     )
     _record(need, by, "proposal", "", PState.OPEN, str(collectivity))
+    from .roster import sync_roster  # the roster module builds on these services
+
+    # The collectivity will pick its experts from its roster: bring it up to date.
+    sync_roster(collectivity)
     if need.state == RState.QUALIFIED:
         _move_request(need, by, RState.PROPOSED, [RState.QUALIFIED])
     transaction.on_commit(partial(emails.proposal_made, proposal))

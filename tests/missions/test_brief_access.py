@@ -74,7 +74,9 @@ def test_the_collectivity_downloads_the_brief_while_its_proposal_is_open(client,
 
 
 @pytest.mark.parametrize("state", [PState.DECLINED, PState.CLOSED])
-def test_a_collectivity_that_declined_or_was_not_chosen_reads_no_more(client, need, document, state):
+def test_a_collectivity_that_declined_or_was_not_chosen_reads_no_more(
+    client, need, document, state
+):
     proposal, member = _proposal_to(need, state=state)
     assert _download(client, member, document).status_code == 404
     client.force_login(member)

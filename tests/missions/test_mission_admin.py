@@ -152,6 +152,11 @@ def _form(mission, **fields) -> dict:
         "budget_lines-INITIAL_FORMS": "0",
         "budget_lines-MIN_NUM_FORMS": "0",
         "budget_lines-MAX_NUM_FORMS": "1000",
+        # The read-only inlines of the partner's feedback and of the follow-ups.
+        "partner_feedback-TOTAL_FORMS": "0",
+        "partner_feedback-INITIAL_FORMS": "0",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
     }
     return {**data, **fields}
 

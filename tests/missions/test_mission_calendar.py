@@ -51,7 +51,8 @@ def _events(mission) -> list[tuple]:
 
 
 @pytest.mark.parametrize(
-    ("day", "allowed"), [(DEPARTURE - ONE_DAY, False), (DEPARTURE, True), (DEPARTURE + ONE_DAY, True)]
+    ("day", "allowed"),
+    [(DEPARTURE - ONE_DAY, False), (DEPARTURE, True), (DEPARTURE + ONE_DAY, True)],
 )
 def test_a_mission_is_under_way_from_its_departure_date_only(mission, daect, day, allowed):
     with _on(day):
@@ -129,7 +130,9 @@ def test_the_task_leaves_planned_cancelled_and_archived_missions(mission, daect)
     archived = MissionFactory(
         state=Mission.State.CONFIRMED, departure_date=DEPARTURE, return_date=RETURN
     )
-    Mission.objects.filter(pk=archived.pk).update(archived_at=datetime.datetime(2027, 1, 1, 9, tzinfo=datetime.UTC))
+    Mission.objects.filter(pk=archived.pk).update(
+        archived_at=datetime.datetime(2027, 1, 1, 9, tzinfo=datetime.UTC)
+    )
     with _on(RETURN):
         tasks.advance_on_calendar()
     for other in (planned, archived):

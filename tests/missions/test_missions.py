@@ -266,7 +266,9 @@ def test_the_history_hides_the_other_collectivities_from_the_member(client, miss
         comment="Commune voisine : pas disponible",
     )
     services.mission_plan(
-        mission=mission, by=daect, departure=D(2030, 1, 5),
+        mission=mission,
+        by=daect,
+        departure=D(2030, 1, 5),
         return_=D(2030, 1, 12),
         place="Dakar",
         outside_period_reason="Dates fixed with the partner",
@@ -290,7 +292,9 @@ def test_the_history_hides_the_other_collectivities_from_the_member(client, miss
 
 def test_the_sheet_gives_the_team_the_dates_and_the_total(client, mission, daect):
     services.mission_plan(
-        mission=mission, by=daect, departure=D(2030, 4, 6),
+        mission=mission,
+        by=daect,
+        departure=D(2030, 4, 6),
         return_=D(2030, 4, 16),
         place="Thiès",
         outside_period_reason="Dates fixed with the partner",
