@@ -210,7 +210,8 @@ def partner_feedback() -> Figure:
         _("Feedback of the foreign partners: was the need met?"),
         _("Answer"),
         _("Partners"),
-        [(_("Answers received"), counts["total"]), *met],
+        # No answer yet: no rows, hence no chart.
+        [(_("Answers received"), counts["total"]), *met] if counts["total"] else [],
         note=_("Asked a few weeks after the return, in the partner's language."),
     )
 
@@ -227,7 +228,7 @@ def partner_ratings() -> Figure:
         "expertise": _("Expertise of the French team"),
         "organisation": _("Organisation of the mission"),
     }
-    rows = [(labels[key], round(value or 0, 1)) for key, value in averages.items()]
+    rows = [(labels[key], round(value, 1)) for key, value in averages.items() if value is not None]
     return Figure(
         "partner_ratings",
         _("Average ratings given by the foreign partners"),
