@@ -188,6 +188,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# Spanish is offered only to foreign partners (their feedback form and its e-mails):
+# locale/es holds those few strings.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -256,7 +258,7 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Seconds an SMTP connect or answer may take: a server that stops answering must not
 # hold a worker (EMAIL_TIMEOUT, or `?timeout=` in EMAIL_URL; EMAIL_TIMEOUT wins).
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=int(_email_options.get("TIMEOUT", 20)))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", int(_email_options.get("TIMEOUT", 20)), minimum=1)
 if EMAIL_TIMEOUT <= 0:
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be a positive number of seconds.")
 
@@ -282,7 +284,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # No task runs for ever: the soft limit raises inside the task (a batch then puts its
 # unsent rows back), the hard one kills the worker process.
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -328,6 +330,12 @@ REMINDER_LEASE_SECONDS = env_int(
 )
 if REMINDER_LEASE_SECONDS <= REMINDER_BATCH_SOFT_TIME_LIMIT + 30:
     raise ImproperlyConfigured("REMINDER_LEASE_SECONDS must exceed a batch's hard time limit.")
+
+# The foreign partner's feedback (missions/feedback.py): asked this many days after the
+# return, its link valid for so many days, one reminder if unanswered after so many days.
+PARTNER_FEEDBACK_DELAY_DAYS = env.int("PARTNER_FEEDBACK_DELAY_DAYS", default=21)
+PARTNER_FEEDBACK_LINK_DAYS = env.int("PARTNER_FEEDBACK_LINK_DAYS", default=60)
+PARTNER_FEEDBACK_REMINDER_DAYS = env.int("PARTNER_FEEDBACK_REMINDER_DAYS", default=14)
 
 if REDIS_URL:
     CACHES = {

@@ -273,6 +273,9 @@ class MissionProposalAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMix
         return False
 
 
+from .admin_feedback import FollowUpInline, PartnerFeedbackInline  # noqa: E402
+
+
 class MissionForm(forms.ModelForm):
     """The dates and the place; saved through `services.mission_plan`, checked here first."""
 
@@ -391,7 +394,7 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
         "total",
         "timeline",
     ]
-    inlines = [BudgetLineInline]
+    inlines = [BudgetLineInline, PartnerFeedbackInline, FollowUpInline]
     export_fields = [
         "reference",
         "collectivity",

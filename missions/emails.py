@@ -95,3 +95,43 @@ def mission_created(mission: Mission, closed: list[MissionProposal]) -> None:
             proposal=proposal,
             need=proposal.request,
         )
+
+
+def _mission_url(mission: Mission) -> str:
+    return absolute_url(reverse("missions:mission_detail", args=[mission.pk]))
+
+
+def partner_feedback_asked(feedback, token: str, reminder: bool = False) -> None:
+    """To the foreign partner's contact, in the need's language, with the secret link."""
+    need = feedback.mission.request
+    send(
+        "missions/partner_feedback_asked",
+        [feedback.email],
+        {
+            "feedback": feedback,
+            "mission": feedback.mission,
+            "need": need,
+            "contact": need.partner_contact_name,
+            "reminder": reminder,
+            "url": absolute_url(reverse("missions:partner_feedback", args=[token])),
+        },
+        language=feedback.language,
+    )
+
+
+def partner_feedback_given(feedback) -> None:
+    mission = feedback.mission
+    context = {"feedback": feedback, "need": mission.request, "url": _mission_url(mission)}
+    send("missions/partner_feedback_given", daect_recipients(), context)
+
+
+def follow_up_asked(follow_up) -> None:
+    mission = follow_up.mission
+    url = absolute_url(reverse("missions:follow_up", args=[mission.pk, follow_up.step]))
+    _send_to(
+        _members(mission.collectivity_id),
+        "follow_up_asked",
+        follow_up=follow_up,
+        need=mission.request,
+        url=url,
+    )

@@ -39,6 +39,9 @@ class NeedForm(forms.ModelForm):
             "duration_days",
             "working_language",
             "urgency",
+            "partner_contact_name",
+            "partner_contact_email",
+            "partner_language",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -55,6 +58,11 @@ class NeedForm(forms.ModelForm):
             "expected_results": _("What the partner should have or know after the mission."),
             "period_start": _("The mission may take place at any time in the desired period."),
             "duration_days": _("Days the experts would spend on site, from 1 to 90."),
+            "partner_contact_email": _(
+                "A few weeks after the mission, this person receives a short questionnaire "
+                "(no account needed) on whether the need was met."
+            ),
+            "partner_language": _("The language of the questionnaire sent to the partner."),
         }
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -70,6 +78,11 @@ class NeedForm(forms.ModelForm):
         self.fields["theme"].queryset = Theme.objects.filter(is_active=True)
         self.fields["working_language"].queryset = Language.objects.all()
         self.fields["duration_days"].widget.attrs.update(min=1, max=MAX_DURATION_DAYS)
+        # The partner's contact is optional; its language is French unless said otherwise.
+        self.fields["partner_language"].required = False
+
+    def clean_partner_language(self) -> str:
+        return self.cleaned_data.get("partner_language") or MissionRequest.PartnerLanguage.FRENCH
 
     def clean_country(self) -> str:
         country = self.cleaned_data["country"]
@@ -133,9 +146,7 @@ class NeedAttachmentForm(forms.Form):
         return accept_upload(self.cleaned_data["file"])
 
     def save(self, *, need: MissionRequest, by) -> RequestAttachment:
-        return RequestAttachment.objects.create(
-            request=need, uploaded_by=by, **self.cleaned_data["file"].document_fields()
-        )
+        return services.request_attachment_add(need=need, by=by, upload=self.cleaned_data["file"])
 
 
 class NeedFilterForm(forms.Form):

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.accounts.models import Membership, User
-from expect.organisations.models import Collectivity
+from expect.organisations.models import Collectivity, Language
 
 from .experts import email_taken
+from .models import ExpertRosterEntry
+from .roster import pickable_entries
 
 ANSWER_DELAY = datetime.timedelta(days=14)
 MAX_NEW_EXPERTS = 10
@@ -58,10 +60,26 @@ class ExpertChoiceField(forms.ModelMultipleChoiceField):
         return f"{user.get_full_name()} — {user.position}" if user.position else str(user)
 
 
+class RosterChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, entry: ExpertRosterEntry) -> str:
+        details = [entry.position, ", ".join(str(lang) for lang in entry.languages.all())]
+        return " — ".join([entry.name, *[d for d in details if d]])
+
+
 class AcceptForm(forms.Form):
     experts = ExpertChoiceField(
         User.objects.none(),
         label=_("Experts among the confirmed members of your collectivity"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    roster = RosterChoiceField(
+        ExpertRosterEntry.objects.none(),
+        label=_("Experts of your roster without an account yet"),
+        help_text=_(
+            "Proposed in your label applications. An account is created for each expert "
+            "ticked, who receives an e-mail to choose a password."
+        ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -72,6 +90,7 @@ class AcceptForm(forms.Form):
         self.fields["experts"].queryset = User.objects.filter(
             membership__in=members, is_active=True
         ).order_by("last_name", "first_name")
+        self.fields["roster"].queryset = pickable_entries(collectivity)
 
 
 class NewExpertForm(forms.Form):
@@ -82,6 +101,13 @@ class NewExpertForm(forms.Form):
     last_name = User._meta.get_field("last_name").formfield()
     email = User._meta.get_field("email").formfield()
     position = User._meta.get_field("position").formfield(required=True)
+    # The same kind of field and widget as the label application's proposed experts.
+    languages = forms.ModelMultipleChoiceField(
+        Language.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Working languages"),
+    )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -72,6 +72,11 @@ class MissionRequest(Referenced, Archivable):
         REGION = "region", _("Region or federated state")
         OTHER = "other", _("Other local authority")
 
+    class PartnerLanguage(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
     class Urgency(models.TextChoices):
         NORMAL = "normal", _("Normal")
         URGENT = "urgent", _("Urgent")
@@ -96,6 +101,17 @@ class MissionRequest(Referenced, Archivable):
         _("kind of partner authority"), max_length=16, choices=PartnerKind.choices
     )
     partner_place = models.CharField(_("region or city"), max_length=200)
+    # Who answers, a few weeks after the return, whether the need was met (missions.feedback).
+    partner_contact_name = models.CharField(
+        _("partner's contact: name"), max_length=200, blank=True
+    )
+    partner_contact_email = models.EmailField(_("partner's contact: e-mail"), blank=True)
+    partner_language = models.CharField(
+        _("partner's contact: language"),
+        max_length=2,
+        choices=PartnerLanguage.choices,
+        default=PartnerLanguage.FRENCH,
+    )
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="mission_requests", verbose_name=_("theme")
     )
@@ -154,6 +170,14 @@ class MissionRequest(Referenced, Archivable):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES and not self.is_archived
+
+    def mission_set_for(self, user) -> MissionQuerySet:
+        """The need's mission if the user is on its team or a member of its collectivity."""
+        on_team = Q(experts=user)
+        membership = user.active_membership
+        if membership is not None and user.role == "member":
+            on_team |= Q(collectivity_id=membership.collectivity_id)
+        return Mission.objects.filter(on_team, request=self)
 
 
 class RequestAttachment(UploadedDocument):
@@ -447,3 +471,19 @@ class MissionEvent(Event):
         proxy = True
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
+
+
+from .feedback_models import CollectivityFollowUp, ExpertRosterEntry, PartnerFeedback  # noqa: E402
+
+__all__ = [
+    "BudgetLine",
+    "CollectivityFollowUp",
+    "ExpertRosterEntry",
+    "Mission",
+    "MissionEvent",
+    "MissionProposal",
+    "MissionRequest",
+    "PartnerFeedback",
+    "RequestAttachment",
+    "report_due_date",
+]

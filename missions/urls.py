@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("missions.urls_needs")),
     path("", include("missions.urls_proposals")),
     path("", include("missions.urls_missions")),
+    path("", include("missions.urls_feedback")),
 ]

@@ -7,10 +7,9 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from expect.accounts.models import User
 from expect.core.uploads import accept_upload
 
-from .models import MissionReport, ReportAnnex
+from .models import MissionReport
 
 TEXT_MAX_LENGTH = 20_000
 TEXT_FIELDS = MissionReport.CONTENT_FIELDS
@@ -71,6 +70,16 @@ class ReportForm(forms.ModelForm):
             return [*fields, "file", "file_name", *self.checked.scan_fields]
         return fields
 
+    @property
+    def content(self) -> dict[str, str]:
+        """The structured fields as typed, for `services.report_save_draft`."""
+        return {name: self.cleaned_data[name] for name in TEXT_FIELDS}
+
+    @property
+    def new_file(self):
+        """The PDF chosen to replace the report's file, or None."""
+        return self.checked if "file_name" in self.saved_fields else None
+
     def save(self, commit: bool = True) -> MissionReport:
         report = super().save(commit=False)
         if "file_name" in self.saved_fields:
@@ -98,15 +107,6 @@ class AnnexForm(forms.Form):
         # The disarmed copy, scanned; its type is what the content is, never what the
         # browser says.
         return accept_upload(self.cleaned_data["file"], images=True)
-
-    def save(self, *, report: MissionReport, by: User) -> ReportAnnex:
-        checked = self.cleaned_data["file"]
-        return ReportAnnex.objects.create(
-            report=report,
-            content_type=checked.content_type,
-            uploaded_by=by,
-            **checked.document_fields(),
-        )
 
 
 class CommentForm(forms.Form):

@@ -77,7 +77,14 @@ def _move(
 
 
 def _lock(report: MissionReport) -> MissionReport:
-    return events.lock(report, "mission__request")
+    """The mission, then its report: the lock order of missions.services."""
+    mission_id = MissionReport.objects.values_list("mission_id", flat=True).get(pk=report.pk)
+    Mission.objects.select_for_update(of=("self",)).get(pk=mission_id)
+    return (
+        MissionReport.objects.select_for_update(of=("self",))
+        .select_related("mission__request")
+        .get(pk=report.pk)
+    )
 
 
 def _set_mission_state(mission: Mission, to: str) -> None:
@@ -124,6 +131,13 @@ def report_submit(*, report: MissionReport, by: User) -> MissionReport:
     """Hand in the report: once, by one expert of the team; a late one is accepted and marked."""
     report = _lock(report)
     check_editable(report, by)
+    return_date = report.mission.return_date
+    if return_date is None or return_date > timezone.localdate():
+        raise _refuse(
+            _("The report is handed in after the return from the mission (%(date)s).")
+            % {"date": return_date.strftime("%d/%m/%Y") if return_date else "—"},
+            "before_return",
+        )
     missing = missing_for_submission(report)
     if missing:
         raise _refuse(
@@ -221,6 +235,47 @@ def report_unpublish(*, report: MissionReport, by: User, reason: str = "") -> Mi
     report.save(update_fields=["is_published"])
     events.record(report, verb=Verb.REPORT_UNPUBLISHED, by=by, comment=reason)
     return report
+
+
+@transaction.atomic
+def report_save_draft(
+    *, report: MissionReport, by: User, content: dict[str, str], upload=None
+) -> MissionReport:
+    """Save the experts' draft: the structured fields and, if given, a new report PDF.
+
+    Locked and checked here: a submission at the same moment wins, and the state is
+    never written back from a stale copy. A replaced file leaves the storage once the
+    save is committed.
+    """
+    report = _lock(report)
+    check_editable(report, by)
+    fields = [name for name in MissionReport.CONTENT_FIELDS if name in content]
+    for name in fields:
+        setattr(report, name, content[name])
+    old_file = report.file.name
+    if upload is not None:  # a CheckedUpload: the disarmed, scanned copy
+        report.file, report.file_name = upload.file, upload.name
+        for name, value in upload.scan_fields.items():
+            setattr(report, name, value)
+        fields += ["file", "file_name", *upload.scan_fields]
+    report.save(update_fields=fields)
+    if upload is not None and old_file:
+        transaction.on_commit(partial(report.file.storage.delete, old_file))
+    return report
+
+
+@transaction.atomic
+def annex_add(*, report: MissionReport, by: User, upload) -> ReportAnnex:
+    """An expert adds an annex (a checked, disarmed PDF or image: a CheckedUpload) while
+    the report can be changed."""
+    report = _lock(report)
+    check_editable(report, by)
+    return ReportAnnex.objects.create(
+        report=report,
+        content_type=upload.content_type,
+        uploaded_by=by,
+        **upload.document_fields(),
+    )
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET
 from expect.accounts.models import User
 from expect.core.pdf import pdf_response, render_pdf
 
-from ..models import Mission
+from ..models import Mission, PartnerFeedback
+from ..permissions import can_read_brief, can_relay_feedback, is_member_of
 
 PAGE_SIZE = 30
 State = Mission.State
@@ -68,6 +69,28 @@ def _history(user: User, mission: Mission) -> list:
     return list(events)
 
 
+def _brief_documents(user: User, need) -> list | None:
+    """The need's documents, or None for whoever may not read the brief."""
+    return list(need.attachments.all()) if can_read_brief(user, need) else None
+
+
+def _what_followed(user: User, mission: Mission) -> dict:
+    """The partner's feedback and the collectivity's follow-ups, for the mission page."""
+    feedback = PartnerFeedback.objects.filter(mission=mission).first()
+    answered = feedback is not None and feedback.is_answered
+    follow_ups = list(mission.follow_ups.order_by("step"))
+    member = is_member_of(user, mission.collectivity_id)
+    return {
+        "partner_feedback": feedback if answered else None,
+        "feedback_pending": feedback is not None and not answered,
+        "can_relay_feedback": (
+            mission.is_back and not answered and can_relay_feedback(user, mission)
+        ),
+        "follow_ups": follow_ups,
+        "can_answer_follow_ups": member,
+    }
+
+
 def _duration_days(mission: Mission) -> int | None:
     """Days abroad, the departure and return days included."""
     if not (mission.departure_date and mission.return_date):
@@ -108,6 +131,8 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "days_left": days_left,
         "days_late": -days_left if days_left is not None and days_left < 0 else None,
         "history": _history(request.user, mission),
+        "brief_documents": _brief_documents(request.user, mission.request),
+        **_what_followed(request.user, mission),
         **_crumbs(str(mission), mission),
     }
     return render(request, "missions/mission_detail.html", context)

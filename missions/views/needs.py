@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,25 +25,17 @@ from expect.core.uploads import tell_what_was_removed
 from .. import services
 from ..forms_needs import NeedAttachmentForm, NeedFilter, NeedForm, need_problems
 from ..models import Mission, MissionProposal, MissionRequest
+from ..permissions import can_change_need, can_read_brief, need_change_refusal
 
 PAGE_SIZE = 30
 
 
 def can_change(user: User, need: MissionRequest) -> bool:
     """An agent of the embassy that relays the need, while it is a draft or sent back."""
-    return _refusal(user, need) is None
+    return can_change_need(user, need)
 
 
-def _refusal(user: User, need: MissionRequest) -> str | None:
-    """Why the user may not change this need they can see, or None if they may."""
-    if not (user.is_embassy_agent and need.embassy_id == user.embassy_id):
-        return _("Only the agents of the embassy that relays this need can change it.")
-    if not need.is_editable:
-        return _(
-            "This need was submitted to DAECT: it can no longer be changed, unless DAECT "
-            "asks for more information."
-        )
-    return None
+_refusal = need_change_refusal
 
 
 def _forbidden(request: HttpRequest, text: str) -> HttpResponse:
@@ -101,9 +92,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = NeedForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        need = form.save(commit=False)
-        need.created_by, need.embassy = user, user.embassy
-        need.save()
+        need = services.request_create(need=form.save(commit=False), by=user)
         messages.success(
             request, _("Draft saved. Add any useful document, then submit the need to DAECT.")
         )
@@ -164,13 +153,12 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request, refusal)
     form = NeedForm(request.POST or None, user=request.user, instance=need)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Locked and checked again: a submission at the same moment wins, and the
-            # state is never written back from this (possibly stale) copy.
-            locked = MissionRequest.objects.select_for_update().get(pk=need.pk)
-            if refusal := _refusal(request.user, locked):
-                return _forbidden(request, refusal)
-            form.save(commit=False).save(update_fields=NeedForm.Meta.fields)
+        try:
+            services.request_save_draft(
+                need=need, by=request.user, values=form.cleaned_data, fields=NeedForm.Meta.fields
+            )
+        except PermissionDenied as error:
+            return _forbidden(request, str(error))
         messages.success(request, _("The need is saved."))
         return redirect("missions:request_detail", need.pk)
     context = {"form": form, "need": need, **_crumbs(_("Edit the need"), need)}
@@ -221,7 +209,10 @@ def request_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request, refusal)
     form = NeedAttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment = form.save(need=need, by=request.user)
+        try:
+            attachment = form.save(need=need, by=request.user)
+        except PermissionDenied as error:
+            return _forbidden(request, str(error))
         messages.success(
             request, _("The document %(name)s is added.") % {"name": attachment.original_name}
         )
@@ -235,7 +226,10 @@ def request_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def request_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    need = _visible(request, pk)
+    """A document of the brief, for whoever may read the brief (else 404)."""
+    need = get_object_or_404(MissionRequest, pk=pk)
+    if not can_read_brief(request.user, need):
+        raise Http404
     attachment = get_object_or_404(need.attachments, pk=attachment_pk)
     return document_download(
         request, attachment, filename=attachment.original_name, content_type="application/pdf"
@@ -249,8 +243,10 @@ def request_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int)
     if refusal := _refusal(request.user, need):
         return _forbidden(request, refusal)
     attachment = get_object_or_404(need.attachments, pk=attachment_pk)
-    attachment.file.delete(save=False)
-    attachment.delete()
+    try:
+        services.request_attachment_delete(attachment=attachment, by=request.user)
+    except PermissionDenied as error:
+        return _forbidden(request, str(error))
     messages.success(
         request, _("The document %(name)s is removed.") % {"name": attachment.original_name}
     )

@@ -18,7 +18,6 @@ from expect.accounts.models import User
 from expect.core.decorators import daect_required
 
 from .. import matching, services
-from ..experts import create_expert
 from ..forms_proposals import (
     MAX_NEW_EXPERTS,
     AcceptForm,
@@ -27,7 +26,8 @@ from ..forms_proposals import (
     ProposeForm,
 )
 from ..models import MissionProposal, MissionRequest
-from ..permissions import is_member_of
+from ..permissions import can_read_brief, is_member_of
+from ..roster import NewExpert, accept_with_experts
 
 PState = MissionProposal.State
 NEW_EXPERTS_PREFIX = "new"
@@ -228,6 +228,11 @@ def _detail_page(request: HttpRequest, proposal: MissionProposal, **forms) -> Ht
         "proposal": proposal,
         "need": proposal.request,
         "experts": proposal.experts.order_by("last_name", "first_name"),
+        "brief_documents": (
+            list(proposal.request.attachments.all())
+            if can_read_brief(request.user, proposal.request)
+            else None
+        ),
         "can_answer": answerable,
         "is_late": proposal.is_late(),
         "need_closed": proposal.request.state in MissionRequest.CLOSED_STATES,
@@ -256,18 +261,19 @@ def _with_one_more_block(data: QueryDict) -> QueryDict:
 
 
 def _accept(request: HttpRequest, proposal: MissionProposal, form, new_experts) -> bool:
-    """Create the new experts' accounts and accept, all or nothing."""
+    """Accept with the experts picked or added (accounts created and invited), all or nothing."""
+    data = form.cleaned_data
+    if not (data["experts"] or data["roster"] or new_experts.filled_forms()):
+        form.add_error("experts", ValidationError(_("Name at least one expert."), code="no_expert"))
+        return False
     try:
-        with transaction.atomic():
-            created = [
-                create_expert(proposal.collectivity, by=request.user, **block.cleaned_data)
-                for block in new_experts.filled_forms()
-            ]
-            services.proposal_accept(
-                proposal=proposal,
-                by=request.user,
-                experts=[*form.cleaned_data["experts"], *created],
-            )
+        accept_with_experts(
+            proposal=proposal,
+            by=request.user,
+            members=data["experts"],
+            entries=data["roster"],
+            new_experts=[NewExpert(**block.cleaned_data) for block in new_experts.filled_forms()],
+        )
     except ValidationError as error:
         field = FIELD_OF_CODE.get(getattr(error, "code", None))
         if field:

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django_countries import countries
 
 from expect.organisations.models import Theme
 from labellisation.models import Label
-from missions.models import Mission
+from missions.models import Mission, PartnerFeedback
 
 from ..models import MissionReport
 
@@ -199,6 +199,50 @@ def reports_timeliness(today: date) -> Figure:
     )
 
 
+def partner_feedback() -> Figure:
+    """How many foreign partners answered, and whether their need was met."""
+    answered = PartnerFeedback.objects.answered()
+    counts = answered.aggregate(
+        total=Count("pk"),
+        **{
+            choice: Count("pk", filter=Q(need_met=choice))
+            for choice in PartnerFeedback.NeedMet.values
+        },
+    )
+    met = [(str(label), counts[value]) for value, label in PartnerFeedback.NeedMet.choices]
+    return Figure(
+        "partner_feedback",
+        _("Feedback of the foreign partners: was the need met?"),
+        _("Answer"),
+        _("Partners"),
+        # No answer yet: no rows, hence no chart.
+        [(_("Answers received"), counts["total"]), *met] if counts["total"] else [],
+        note=_("Asked a few weeks after the return, in the partner's language."),
+    )
+
+
+def partner_ratings() -> Figure:
+    """The partners' average ratings, from 1 to 5, to one decimal."""
+    averages = PartnerFeedback.objects.answered().aggregate(
+        usefulness=Avg("usefulness"),
+        expertise=Avg("rating_expertise"),
+        organisation=Avg("rating_organisation"),
+    )
+    labels = {
+        "usefulness": _("Usefulness of the mission"),
+        "expertise": _("Expertise of the French team"),
+        "organisation": _("Organisation of the mission"),
+    }
+    rows = [(labels[key], round(value, 1)) for key, value in averages.items() if value is not None]
+    return Figure(
+        "partner_ratings",
+        _("Average ratings given by the foreign partners"),
+        _("Rating"),
+        _("Average out of 5"),
+        rows,
+    )
+
+
 def countries_with_few_collectivities(per_country: list[dict]) -> Figure:
     rows = [
         (countries.name(row["request__country"]), row["collectivities"])
@@ -227,6 +271,8 @@ def programme_figures(today: date) -> list[Figure]:
         missions_by_country(per_country),
         missions_by_theme(),
         reports_timeliness(today),
+        partner_feedback(),
+        partner_ratings(),
         countries_with_few_collectivities(per_country),
     ]
 

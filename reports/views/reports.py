@@ -6,12 +6,9 @@ Every page is keyed by the mission, which has at most one report.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -150,29 +147,20 @@ def report_start(request: HttpRequest, mission_pk: int) -> HttpResponse:
     return redirect("reports:report_edit", mission_pk)
 
 
-def _save_draft(form: ReportForm, old_file: str) -> None:
-    """Save the draft; a replaced report file leaves the storage once the save is committed."""
-    form.save()
-    if old_file and "file_name" in form.saved_fields:
-        transaction.on_commit(partial(form.instance.file.storage.delete, old_file))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, mission_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
     if refusal := _refusal(request.user, report):
         return _forbidden(request, refusal)
-    old_file = report.file.name  # read now: validating the form puts the upload in its place
     form = ReportForm(request.POST or None, request.FILES or None, instance=report)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Locked and checked again: a submission at the same moment wins, and the
-            # state is never written back from this (possibly stale) copy.
-            locked = MissionReport.objects.select_for_update().get(pk=report.pk)
-            if refusal := _refusal(request.user, locked):
-                return _forbidden(request, refusal)
-            _save_draft(form, old_file)
+        try:
+            services.report_save_draft(
+                report=report, by=request.user, content=form.content, upload=form.new_file
+            )
+        except (PermissionDenied, ValidationError) as error:
+            return _forbidden(request, _message(error))
         messages.success(request, _("The draft is saved."))
         if checked := getattr(form, "checked", None):
             tell_what_was_removed(request, checked)
@@ -199,11 +187,14 @@ def report_annex_add(request: HttpRequest, mission_pk: int) -> HttpResponse:
         for message in form.errors.get("file", []):
             messages.error(request, message)
         return redirect(reverse("reports:report_edit", args=[mission_pk]) + "#annexes")
-    with transaction.atomic():
-        locked = MissionReport.objects.select_for_update().get(pk=report.pk)
-        if refusal := _refusal(request.user, locked):
-            return _forbidden(request, refusal)
-        annex = form.save(report=locked, by=request.user)
+    try:
+        annex = services.annex_add(
+            report=report,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+        )
+    except (PermissionDenied, ValidationError) as error:
+        return _forbidden(request, _message(error))
     messages.success(request, _("The annex %(name)s is added.") % {"name": annex.original_name})
     tell_what_was_removed(request, form.cleaned_data["file"])
     return redirect(reverse("reports:report_edit", args=[mission_pk]) + "#annexes")

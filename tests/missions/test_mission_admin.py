@@ -72,6 +72,9 @@ def _mission_events(mission) -> list[tuple[str, str]]:
 
 
 def test_daect_confirms_starts_and_marks_a_mission_returned(daect_client, mission):
+    # The calendar allows each step: the team leaves and comes back today.
+    today = timezone.localdate()
+    Mission.objects.filter(pk=mission.pk).update(departure_date=today, return_date=today)
     for action in ["confirm", "start", "mark_returned"]:
         response = _act(daect_client, MISSIONS, action, mission)
         assert _levels(response) == [constants.SUCCESS]
@@ -150,6 +153,11 @@ def _form(mission, **fields) -> dict:
         "budget_lines-INITIAL_FORMS": "0",
         "budget_lines-MIN_NUM_FORMS": "0",
         "budget_lines-MAX_NUM_FORMS": "1000",
+        # The read-only inlines of the partner's feedback and of the follow-ups.
+        "partner_feedback-TOTAL_FORMS": "0",
+        "partner_feedback-INITIAL_FORMS": "0",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
     }
     return {**data, **fields}
 
@@ -159,13 +167,16 @@ def _change(mission) -> str:
 
 
 def test_daect_sets_the_dates_and_the_report_deadline_follows(daect_client, mission):
-    data = _form(mission, departure_date="2025-12-20", return_date="2025-12-31", place="Dakar")
+    MissionRequest.objects.filter(pk=mission.request_id).update(
+        period_start=D(2027, 12, 1), period_end=D(2027, 12, 31)
+    )
+    data = _form(mission, departure_date="2027-12-20", return_date="2027-12-31", place="Dakar")
     response = daect_client.post(_change(mission), data)
     assert response.status_code == 302
     mission.refresh_from_db()
-    assert (mission.departure_date, mission.return_date) == (D(2025, 12, 20), D(2025, 12, 31))
+    assert (mission.departure_date, mission.return_date) == (D(2027, 12, 20), D(2027, 12, 31))
     assert mission.place == "Dakar"
-    assert mission.report_due_on == D(2026, 2, 28)
+    assert mission.report_due_on == D(2028, 2, 29)
 
 
 def test_the_form_refuses_a_return_before_the_departure(daect_client, mission):

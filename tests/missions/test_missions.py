@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -102,9 +103,15 @@ def test_it_sets_the_report_due_date_two_calendar_months_after_the_return(
     mission, daect, returned, due
 ):
     departure = returned - datetime.timedelta(days=10)
-    services.mission_plan(
-        mission=mission, by=daect, departure=departure, return_=returned, place="Dakar"
-    )
+    with time_machine.travel(departure - datetime.timedelta(days=30)):
+        services.mission_plan(
+            mission=mission,
+            by=daect,
+            departure=departure,
+            return_=returned,
+            place="Dakar",
+            outside_period_reason="Dates fixed with the partner",
+        )
     mission.refresh_from_db()
     assert (mission.departure_date, mission.return_date) == (departure, returned)
     assert mission.report_due_on == due
@@ -262,7 +269,12 @@ def test_the_history_hides_the_other_collectivities_from_the_member(client, miss
         comment="Commune voisine : pas disponible",
     )
     services.mission_plan(
-        mission=mission, by=daect, departure=D(2030, 1, 5), return_=D(2030, 1, 12), place="Dakar"
+        mission=mission,
+        by=daect,
+        departure=D(2030, 1, 5),
+        return_=D(2030, 1, 12),
+        place="Dakar",
+        outside_period_reason="Dates fixed with the partner",
     )
     services.mission_confirm(mission=mission, by=daect)
     client.force_login(_member_of(mission))
@@ -281,7 +293,12 @@ def test_the_history_hides_the_other_collectivities_from_the_member(client, miss
 
 def test_the_sheet_gives_the_team_the_dates_and_the_total(client, mission, daect):
     services.mission_plan(
-        mission=mission, by=daect, departure=D(2030, 4, 6), return_=D(2030, 4, 16), place="Thiès"
+        mission=mission,
+        by=daect,
+        departure=D(2030, 4, 6),
+        return_=D(2030, 4, 16),
+        place="Thiès",
+        outside_period_reason="Dates fixed with the partner",
     )
     client.force_login(_member_of(mission))
     response = client.get(reverse("missions:mission_sheet", args=[mission.pk]))

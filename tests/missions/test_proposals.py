@@ -390,7 +390,7 @@ def test_an_acceptance_after_another_collectivity_was_confirmed_is_refused(
     assert not response.context["can_answer"]
     with pytest.raises(ValidationError) as refusal:
         services.proposal_accept(proposal=late, by=late_member, experts=[late_member])
-    assert refusal.value.code == "not_open"
+    assert refusal.value.code == "taken"
     late.refresh_from_db()
     assert late.state == PState.CLOSED
     assert Mission.objects.count() == 1

@@ -376,6 +376,24 @@ MISSIONS = {
             expect(404, of_a(200), embassy_x=200, daect=200),
         )
     ],
+    # No account: the token alone opens the partner's form; a wrong one opens nothing.
+    "missions:partner_feedback": [
+        Case(
+            _url("missions:partner_feedback", "=pas-un-jeton"),
+            everyone(404),
+            post=everyone(404),
+        )
+    ],
+    "missions:feedback_relay": [
+        Case(
+            _url("missions:feedback_relay", "mission"),
+            expect(404, embassy_x=200, daect=200),
+            post=expect(404, embassy_x=200, daect=200),
+        )
+    ],
+    "missions:follow_up": [
+        Case(_url("missions:follow_up", "mission", "=6m"), expect(404), post=expect(404))
+    ],
 }
 
 SEE_REPORT = of_a(200, embassy_x=200, daect=200)
