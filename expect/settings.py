@@ -378,6 +378,8 @@ CRISPY_CLASS_CONVERTERS = {
     "select": "fr-select",
     "lazyselect": "fr-select",
     "lazyselectmultiple": "fr-select",
+    "comboboxselect": "fr-select",
+    "comboboxselectmultiple": "fr-select",
     "selectmultiple": "fr-select",
     "fileinput": "fr-upload",
     "clearablefileinput": "fr-upload",

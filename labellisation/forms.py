@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.uploads import document_name, validate_pdf
+from expect.core.widgets import ComboboxSelect, ComboboxSelectMultiple
+from expect.organisations.countries import foreign_country_choices
 from expect.organisations.models import Language, Theme
 
 from .models import (
@@ -49,7 +51,12 @@ class CooperationProjectForm(forms.ModelForm):
     class Meta:
         model = CooperationProject
         fields = ["country", "partner", "start_year", "end_year", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "country": ComboboxSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A cooperation is with a foreign, inhabited country: not France, not Antarctica.
+        self.fields["country"].choices = [("", "---------"), *foreign_country_choices()]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -68,7 +75,7 @@ class ProposedExpertForm(forms.ModelForm):
     languages = forms.ModelMultipleChoiceField(
         Language.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ComboboxSelectMultiple,
         label=_("Working languages"),
     )
 
@@ -83,6 +90,8 @@ ProjectFormSet = forms.inlineformset_factory(
     form=CooperationProjectForm,
     extra=1,
     can_delete=True,
+    # The empty block offered for a new entry has nothing to delete.
+    can_delete_extra=False,
     max_num=20,
     # Never build more forms than that, whatever TOTAL_FORMS a request claims (Django's
     # default builds up to 1,000 more).
@@ -95,6 +104,8 @@ ExpertFormSet = forms.inlineformset_factory(
     form=ProposedExpertForm,
     extra=1,
     can_delete=True,
+    # The empty block offered for a new entry has nothing to delete.
+    can_delete_extra=False,
     max_num=20,
     absolute_max=20,
     validate_max=True,
@@ -147,7 +158,7 @@ class MessageForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.formats import de_name
 from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
@@ -430,7 +431,8 @@ class Opinion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Opinion of %(person)s") % {"person": self.requested_from}
+        # "Avis d’Élodie Martin": de_name elides « de » before a vowel.
+        return _("Opinion %(of_person)s") % {"of_person": de_name(self.requested_from)}
 
     @property
     def is_given(self) -> bool:

@@ -11,6 +11,7 @@ from expect.accounts import services as account_services
 from expect.accounts.forms import RefuseMembershipForm
 from expect.accounts.models import Membership
 from expect.accounts.permissions import can_edit_collectivity
+from expect.core.formats import de_name
 from expect.core.pages import page_context
 
 from .forms import CollectivityProfileForm
@@ -99,7 +100,7 @@ def membership_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     account_services.membership_refuse(
         membership=membership, by=request.user, reason=form.cleaned_data["reason"]
     )
-    messages.success(request, _("The request of %(name)s is refused.") % {"name": membership.user})
+    messages.success(request, _("The request %(of_name)s is refused.") % {"of_name": de_name(membership.user)})
     return redirect("organisations:members")
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.core.archive import discard_draft
+from expect.core.confirm import confirmation_required
 
 from .. import permissions, services
 from ..forms import (
@@ -189,6 +190,16 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "labellisation/application_detail.html", context)
 
 
+def _confirm(request: HttpRequest, pk: int, **texts) -> HttpResponse | None:
+    """The confirmation page of the applicant's action on a dossier, until confirmed."""
+    application = _visible(request, pk)
+    if not permissions.is_applicant(request.user, application):
+        # Those who read the dossier without acting for the collectivity learn it at once.
+        raise PermissionDenied(_("Only the collectivity's members act on its application."))
+    cancel_url = reverse("labellisation:application_detail", args=[pk])
+    return confirmation_required(request, cancel_url=cancel_url, **texts)
+
+
 def _run(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpResponse:
     """Run a workflow service for the signed-in user; its refusals become messages."""
     application = _visible(request, pk)
@@ -205,6 +216,17 @@ def _run(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpR
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    if page := _confirm(
+        request,
+        pk,
+        title=_("Submit the application?"),
+        question=_(
+            "Once submitted, the application can no longer be changed unless DAECT asks "
+            "for more information."
+        ),
+        confirm_label=_("Yes, submit"),
+    ):
+        return page
     return _run(
         request,
         pk,
@@ -230,6 +252,17 @@ def application_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    if page := _confirm(
+        request,
+        pk,
+        title=_("Withdraw the application?"),
+        question=_(
+            "A withdrawn application is closed for good: to apply again, you will start a "
+            "new one."
+        ),
+        confirm_label=_("Yes, withdraw"),
+    ):
+        return page
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _run(
@@ -245,6 +278,14 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant throws a draft away: it is archived, never deleted."""
+    if page := _confirm(
+        request,
+        pk,
+        title=_("Discard the draft?"),
+        question=_("The draft and what it contains will no longer be shown to you."),
+        confirm_label=_("Yes, discard"),
+    ):
+        return page
     application = _visible(request, pk)
     try:
         discard_draft(application, by=request.user, allowed=permissions.can_edit)
@@ -294,6 +335,14 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _editable(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    if page := confirmation_required(
+        request,
+        title=_("Remove %(name)s?") % {"name": attachment.original_name},
+        question=_("The document will be deleted for good."),
+        confirm_label=_("Yes, remove it"),
+        cancel_url=reverse("labellisation:application_step", args=[pk, "documents"]),
+    ):
+        return page
     attachment.file.delete(save=False)
     attachment.delete()
     messages.success(
