@@ -279,6 +279,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Phone numbers (expect/core/phones.py): French by default, stored as E.164.
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 CRISPY_FAIL_SILENTLY = not DEBUG
@@ -379,6 +384,7 @@ CRISPY_CLASS_CONVERTERS = {
     "lazyselect": "fr-select",
     "lazyselectmultiple": "fr-select",
     "comboboxselect": "fr-select",
+    "regionalphonenumberwidget": "fr-input",
     "comboboxselectmultiple": "fr-select",
     "selectmultiple": "fr-select",
     "fileinput": "fr-upload",

@@ -24,3 +24,16 @@ def can_edit_collectivity(user: User, collectivity_id: int) -> bool:
         return True
     own = user.active_membership
     return bool(own and own.collectivity_id == collectivity_id and user.role == User.Role.MEMBER)
+
+
+def pending_membership(user: User) -> Membership | None:
+    """The member's request to act for a collectivity while it waits for confirmation."""
+    membership = getattr(user, "membership", None)
+    if (
+        user.is_authenticated
+        and user.role == User.Role.MEMBER
+        and membership is not None
+        and membership.state == Membership.State.PENDING
+    ):
+        return membership
+    return None

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from expect.accounts.pending import pending_page
+from expect.accounts.permissions import pending_membership
 from expect.core.archive import discard_draft
 from expect.core.confirm import confirmation_required
 
@@ -58,6 +60,8 @@ def _visible(request: HttpRequest, pk: int) -> LabelApplication:
 
 def _editable(request: HttpRequest, pk: int) -> LabelApplication:
     application = _visible(request, pk)
+    if permissions.is_pending_drafter(request.user, application):
+        return application
     if not permissions.is_applicant(request.user, application):
         raise Http404
     if not application.is_editable:
@@ -71,9 +75,25 @@ def _own_collectivity(request: HttpRequest):
     return request.user.collectivity
 
 
+def _drafting_collectivity(request: HttpRequest):
+    """The collectivity a member drafts for: their own, or the one they wait to join."""
+    if membership := pending_membership(request.user):
+        return membership.collectivity
+    return _own_collectivity(request)
+
+
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
+    if membership := pending_membership(request.user):
+        drafts = LabelApplication.objects.unarchived().filter(
+            created_by=request.user,
+            collectivity=membership.collectivity,
+            state=LabelApplication.State.DRAFT,
+        )
+        return pending_page(
+            request, membership, _("Label applications"), drafts=drafts.select_related("theme")
+        )
     collectivity = _own_collectivity(request)
     context = {
         # Archived dossiers and labels (a discarded draft among them) stay in the admin only.
@@ -92,7 +112,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
-    collectivity = _own_collectivity(request)
+    collectivity = _drafting_collectivity(request)
     form = ExpertiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         application = form.save(commit=False)
@@ -179,6 +199,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "is_applicant": permissions.is_applicant(user, application),
         "can_edit": permissions.can_edit(user, application),
+        "pending_membership": pending_membership(user)
+        if permissions.is_pending_drafter(user, application)
+        else None,
         "can_withdraw": permissions.can_withdraw(user, application),
         "can_write": permissions.can_write_message(user, application),
         "missing": services.missing_for_submission(application) if application.is_editable else [],
@@ -193,7 +216,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _confirm(request: HttpRequest, pk: int, **texts) -> HttpResponse | None:
     """The confirmation page of the applicant's action on a dossier, until confirmed."""
     application = _visible(request, pk)
-    if not permissions.is_applicant(request.user, application):
+    if not permissions.can_edit(request.user, application) and not permissions.is_applicant(
+        request.user, application
+    ):
         # Those who read the dossier without acting for the collectivity learn it at once.
         raise PermissionDenied(_("Only the collectivity's members act on its application."))
     cancel_url = reverse("labellisation:application_detail", args=[pk])
@@ -257,8 +282,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         title=_("Withdraw the application?"),
         question=_(
-            "A withdrawn application is closed for good: to apply again, you will start a "
-            "new one."
+            "A withdrawn application is closed for good: to apply again, you will start a new one."
         ),
         confirm_label=_("Yes, withdraw"),
     ):
