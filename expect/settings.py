@@ -7,13 +7,15 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and the S3
 variables (see docker-compose.yml).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from expect.core.accessibility import read_compliance
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("EXPECT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -175,6 +177,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages follow British conventions (15/05/2029): expect/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["expect.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -278,6 +282,20 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The accessibility statement (expect/core/accessibility.py): « non conforme » until an
+# audit; DAECT sets the status, the audit's date and the measured rate after one.
+ACCESSIBILITY = read_compliance(
+    env.str("ACCESSIBILITY_STATUS", default="non_compliant"),
+    env.str("ACCESSIBILITY_AUDIT_DATE", default=""),
+    env.str("ACCESSIBILITY_COMPLIANCE_RATE", default=""),
+)
+ACCESSIBILITY_STATUS = ACCESSIBILITY.status
+ACCESSIBILITY_AUDIT_DATE = ACCESSIBILITY.audit_date
+# The date the statement was written or last updated (YYYY-MM-DD).
+ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(
+    env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-01")
+)
 
 # Phone numbers (expect/core/phones.py): French by default, stored as E.164.
 PHONENUMBER_DEFAULT_REGION = "FR"

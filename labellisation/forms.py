@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.duplicates import refuse_duplicate
 from expect.core.uploads import document_name, validate_pdf
 from expect.core.widgets import ComboboxSelect, ComboboxSelectMultiple
 from expect.organisations.countries import foreign_country_choices
@@ -120,9 +121,15 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
+    def __init__(self, *args, existing=None, **kwargs):
+        # The application's documents: the same file is not added twice.
+        self.existing = existing
+        super().__init__(*args, **kwargs)
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         validate_pdf(upload)
+        refuse_duplicate(upload, self.existing)
         upload.name = document_name(upload.name, "application/pdf")
         return upload
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
@@ -84,7 +85,7 @@ class LabelApplication(Archivable):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
         IN_REVIEW = "in_review", _("In review")
         INFO_REQUESTED = "info_requested", _("More information requested")
         RESUBMITTED = "resubmitted", _("Resubmitted")

@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from expect.accounts.models import User
+from expect.core.duplicates import refuse_duplicate
 from expect.core.uploads import document_name, validate_annex, validate_pdf
 
 from .models import MissionReport, ReportAnnex
@@ -87,15 +88,18 @@ class AnnexForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf,image/png,image/jpeg"}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, existing=None, **kwargs) -> None:
         # Its page also shows the report form, whose file field would have the same id.
         kwargs.setdefault("auto_id", "id_annex_%s")
+        # The report's annexes: the same file is not added twice.
+        self.existing = existing
         super().__init__(*args, **kwargs)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         # The type stored is what the content is, never what the browser says.
         self.content_type = validate_annex(upload)
+        refuse_duplicate(upload, self.existing)
         upload.name = document_name(upload.name, self.content_type)
         return upload
 

@@ -29,6 +29,8 @@ def submit_helper(label: str, *layout) -> FormHelper:
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    # Above a refused sign-in, nothing was to be "saved" (templates/dsfr_crispy/errors.html).
+    error_title = _("Sign-in failed")
     username = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -36,7 +38,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "Wrong e-mail address or password. Both are case-sensitive for the password."
+            "Wrong e-mail address or password. Check both; the password is case-sensitive."
         ),
         "unconfirmed": _(
             "Your e-mail address is not confirmed yet: open the link we sent you. "

@@ -8,11 +8,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
-    path(
-        "accessibilite/",
-        views.static_page("core/accessibility.html", gettext_noop("Accessibility")),
-        name="accessibility",
-    ),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path(
         "mentions-legales/",
         views.static_page("core/legal.html", gettext_noop("Legal notice")),

@@ -141,7 +141,7 @@ def _step_forms(step: str, application: LabelApplication, data, files) -> dict:
     if step == "experts":
         return {"formset": ExpertFormSet(data, instance=application, prefix="experts")}
     if step == "documents":
-        return {"form": AttachmentForm(data, files)}
+        return {"form": AttachmentForm(data, files, existing=application.attachments.all())}
     return {"form": CommitmentForm(data, instance=application)}
 
 
@@ -326,7 +326,10 @@ def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def application_message(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a message of at most 5,000 characters."))
+        if not request.POST.get("text", "").strip():
+            messages.error(request, _("The message is empty: write it before sending it."))
+        else:
+            messages.error(request, _("The message is too long: 5,000 characters at most."))
         return redirect("labellisation:application_detail", pk)
     return _run(
         request,

@@ -209,7 +209,7 @@ def test_the_collectivity_page_shows_its_valid_labels(client):
     page = response.content.decode()
     for text in ("Villeurbanne", "Eau potable", "Spanish", "Coopération avec Saint-Louis."):
         assert text in page
-    assert label.valid_until.strftime("%m/%d/%Y") in page
+    assert label.valid_until.strftime("%d/%m/%Y") in page  # British, not 05/15/2029
     assert "Old theme" not in page
     assert "No completed mission yet." in page
 
