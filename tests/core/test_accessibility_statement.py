@@ -28,8 +28,10 @@ def test_after_an_audit_it_shows_the_status_date_and_rate(client, settings):
     assert "72" in page
 
 
-def test_it_is_read_the_same_in_english(client):
-    page = client.get(URL, headers={"accept-language": "en"}).content.decode()
+def test_it_is_read_the_same_in_english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(URL).content.decode()
+    assert "<strong>non compliant</strong>" in page
     assert "01/12/2026" in page
 
 
