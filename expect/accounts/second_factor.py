@@ -197,7 +197,7 @@ def _wrong_code_message(device: Device) -> str:
     # not "too many", and the message says only what happened.
     failures = getattr(device, "throttling_failure_count", 0)
     if failures <= 1:
-        return _("This code is not valid: check it, then try again from %(time)s.") % {"time": time}
+        return _("A wrong code was typed: try again from %(time)s.") % {"time": time}
     return _(
         "%(count)s wrong codes in a row: wait until %(time)s before trying again, so that "
         "nobody can guess them."
