@@ -22,11 +22,11 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from phonenumber_field.phonenumber import PhoneNumber
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
+from phonenumber_field.phonenumber import PhoneNumber
 
 from .models import EmailChange, Membership, User
 

@@ -121,9 +121,10 @@ def test_names_take_an_elision_before_a_vowel():
         assert de_name("Élodie Martin") == "d’Élodie Martin"
         assert de_name("Yves Roux") == "d’Yves Roux"
         assert de_name("Jean Dupont") == "de Jean Dupont"
-        assert translation.gettext("Opinion %(of_person)s") % {
-            "of_person": de_name("Élodie Martin")
-        } == "Avis d’Élodie Martin"
+        assert (
+            translation.gettext("Opinion %(of_person)s") % {"of_person": de_name("Élodie Martin")}
+            == "Avis d’Élodie Martin"
+        )
     with translation.override("en"):
         assert de_name("Élodie Martin") == "of Élodie Martin"
 
