@@ -57,6 +57,7 @@ function enhanceCombobox(select) {
     if (!label.id) label.id = `${uid}-label`;
     label.htmlFor = input.id;
     listbox.setAttribute("aria-labelledby", label.id);
+    select.setAttribute("aria-labelledby", label.id);
   }
   for (const attribute of ["aria-describedby", "aria-invalid", "required"]) {
     if (select.hasAttribute(attribute)) {
@@ -84,6 +85,8 @@ function enhanceCombobox(select) {
   select.tabIndex = -1;
 
   let active = null;
+  // The chosen values in the order they were chosen: chips and Backspace follow it.
+  const order = [...select.selectedOptions].filter((option) => option.value !== "");
   const shown = () => choices.filter(({ item }) => !item.hidden);
   const selectedLabel = () => (select.selectedOptions[0] && select.value ? select.selectedOptions[0].textContent : "");
 
@@ -126,9 +129,7 @@ function enhanceCombobox(select) {
     }
     if (!multiple) return;
     chips.replaceChildren(
-      ...choices
-        .filter(({ option }) => option.selected)
-        .map(({ option }) => {
+      ...order.map((option) => {
           const chip = document.createElement("li");
           const button = document.createElement("button");
           button.type = "button";
@@ -153,6 +154,7 @@ function enhanceCombobox(select) {
 
   function unchoose(option) {
     option.selected = false;
+    order.splice(order.indexOf(option), 1);
     changed();
     status.textContent = fill(texts.comboboxRemoved, option.textContent);
   }
@@ -164,6 +166,7 @@ function enhanceCombobox(select) {
         return;
       }
       choice.option.selected = true;
+      order.push(choice.option);
       input.value = "";
       filter();
       setActive(choice);
@@ -214,7 +217,7 @@ function enhanceCombobox(select) {
         }
       }
     } else if (event.key === "Backspace" && multiple && input.value === "") {
-      const last = [...select.selectedOptions].pop();
+      const last = order[order.length - 1];
       if (last) unchoose(last);
     } else if (event.key === "Tab") {
       close();

@@ -97,8 +97,9 @@ function enhanceFormset(root) {
     refresh();
     block.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
     status.textContent = root.dataset.formsetAdded;
-    const first = fieldsOf(block)[0];
-    (block.querySelector("[role=combobox]") || first || block.querySelector("legend")).focus();
+    // The first field one can type in (a combobox's box, not its hidden select).
+    const first = fieldsOf(block).find((field) => !field.closest("[hidden]"));
+    (first || block.querySelector("legend")).focus();
   }
 
   [...list.querySelectorAll("[data-formset-form]")].forEach(enhanceBlock);
