@@ -57,14 +57,17 @@ LAYOUT_PROBLEMS = """
     "main textarea, main h1, main h2, main p, main td, main th, main label";
   let shown = 0;
   for (const element of document.querySelectorAll(selector)) {
-    if (element.closest("[hidden], template, dialog:not([open]), .fr-sr-only, .fr-collapse:not(.fr-collapse--expanded)")) continue;
+    const aside = "[hidden], template, dialog:not([open]), .fr-sr-only, " +
+      ".fr-collapse:not(.fr-collapse--expanded)";
+    if (element.closest(aside)) continue;
     const box = element.getBoundingClientRect();
     const style = getComputedStyle(element);
     if (style.display === "none" || style.visibility === "hidden" || box.width === 0) continue;
     shown += 1;
     if (box.right > width + 1 || box.left < -1) {
-      problems.push(`${element.tagName.toLowerCase()} "${element.textContent.trim().slice(0, 40)}" ` +
-        `runs out of the page (${Math.round(box.left)}–${Math.round(box.right)}px)`);
+      const name = element.textContent.trim().slice(0, 40);
+      problems.push(`${element.tagName.toLowerCase()} "${name}" runs out of the page ` +
+        `(${Math.round(box.left)}–${Math.round(box.right)}px)`);
     }
   }
   return { problems, shown };
