@@ -57,7 +57,6 @@ function enhanceCombobox(select) {
     if (!label.id) label.id = `${uid}-label`;
     label.htmlFor = input.id;
     listbox.setAttribute("aria-labelledby", label.id);
-    select.setAttribute("aria-labelledby", label.id);
   }
   for (const attribute of ["aria-describedby", "aria-invalid", "required"]) {
     if (select.hasAttribute(attribute)) {
