@@ -7,7 +7,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and the S3
 variables (see docker-compose.yml).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.accessibility import read_compliance
 from expect.envreader import env_bool, env_int
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -191,6 +192,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 # Spanish is offered only to foreign partners (their feedback form and its e-mails):
 # locale/es holds those few strings.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages follow British conventions (15/05/2029): expect/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["expect.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -344,6 +347,25 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The accessibility statement (expect/core/accessibility.py): « non conforme » until an
+# audit; DAECT sets the status, the audit's date and the measured rate after one.
+ACCESSIBILITY = read_compliance(
+    env.str("ACCESSIBILITY_STATUS", default="non_compliant"),
+    env.str("ACCESSIBILITY_AUDIT_DATE", default=""),
+    env.str("ACCESSIBILITY_COMPLIANCE_RATE", default=""),
+)
+ACCESSIBILITY_STATUS = ACCESSIBILITY.status
+ACCESSIBILITY_AUDIT_DATE = ACCESSIBILITY.audit_date
+# The date the statement was written or last updated (YYYY-MM-DD).
+ACCESSIBILITY_STATEMENT_DATE = date.fromisoformat(
+    env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-01")
+)
+
+# Phone numbers (expect/core/phones.py): French by default, stored as E.164.
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["dsfr_crispy"]
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"
 CRISPY_FAIL_SILENTLY = not DEBUG
@@ -455,6 +477,9 @@ CRISPY_CLASS_CONVERTERS = {
     "select": "fr-select",
     "lazyselect": "fr-select",
     "lazyselectmultiple": "fr-select",
+    "comboboxselect": "fr-select",
+    "regionalphonenumberwidget": "fr-input",
+    "comboboxselectmultiple": "fr-select",
     "selectmultiple": "fr-select",
     "fileinput": "fr-upload",
     "clearablefileinput": "fr-upload",

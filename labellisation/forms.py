@@ -4,7 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.duplicates import refuse_duplicate
 from expect.core.uploads import accept_upload
+from expect.core.widgets import ComboboxSelect, ComboboxSelectMultiple
+from expect.organisations.countries import foreign_country_choices
 from expect.organisations.models import Language, Theme
 
 from .models import (
@@ -50,7 +53,12 @@ class CooperationProjectForm(forms.ModelForm):
     class Meta:
         model = CooperationProject
         fields = ["country", "partner", "start_year", "end_year", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "country": ComboboxSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A cooperation is with a foreign, inhabited country: not France, not Antarctica.
+        self.fields["country"].choices = [("", "---------"), *foreign_country_choices()]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -69,7 +77,7 @@ class ProposedExpertForm(forms.ModelForm):
     languages = forms.ModelMultipleChoiceField(
         Language.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ComboboxSelectMultiple,
         label=_("Working languages"),
     )
 
@@ -84,6 +92,8 @@ ProjectFormSet = forms.inlineformset_factory(
     form=CooperationProjectForm,
     extra=1,
     can_delete=True,
+    # The empty block offered for a new entry has nothing to delete.
+    can_delete_extra=False,
     max_num=20,
     # Never build more forms than that, whatever TOTAL_FORMS a request claims (Django's
     # default builds up to 1,000 more).
@@ -96,6 +106,8 @@ ExpertFormSet = forms.inlineformset_factory(
     form=ProposedExpertForm,
     extra=1,
     can_delete=True,
+    # The empty block offered for a new entry has nothing to delete.
+    can_delete_extra=False,
     max_num=20,
     absolute_max=20,
     validate_max=True,
@@ -110,9 +122,16 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
+    def __init__(self, *args, existing=None, **kwargs):
+        # The application's documents: the same file is not added twice.
+        self.existing = existing
+        super().__init__(*args, **kwargs)
+
     def clean_file(self):
         # The disarmed copy, scanned: never the uploaded bytes.
-        return accept_upload(self.cleaned_data["file"])
+        checked = accept_upload(self.cleaned_data["file"])
+        refuse_duplicate(checked.file, self.existing)
+        return checked
 
     def save(self, *, application: LabelApplication, by) -> Attachment:
         return Attachment.objects.create(
@@ -143,7 +162,7 @@ class MessageForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,

@@ -15,9 +15,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.formats import de_name
 from expect.core.models import Event, EventManager, Referenced, UploadedDocument, assigned_to_field
 from expect.organisations.models import Collectivity, Language, Theme
 
@@ -181,7 +183,7 @@ class LabelApplication(Referenced, Archivable):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
         IN_REVIEW = "in_review", _("In review")
         INFO_REQUESTED = "info_requested", _("More information requested")
         RESUBMITTED = "resubmitted", _("Resubmitted")
@@ -561,7 +563,8 @@ class Opinion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Opinion of %(person)s") % {"person": self.requested_from}
+        # "Avis d’Élodie Martin": de_name elides « de » before a vowel.
+        return _("Opinion %(of_person)s") % {"of_person": de_name(self.requested_from)}
 
     @property
     def is_given(self) -> bool:

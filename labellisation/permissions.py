@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from expect.accounts.models import User
+from expect.accounts.permissions import pending_membership
 
 from .models import CommitteeSession, LabelApplication
 
@@ -19,9 +20,28 @@ def is_applicant(user: User, application: LabelApplication) -> bool:
     )
 
 
+def is_pending_drafter(user: User, application: LabelApplication) -> bool:
+    """A member still waiting for confirmation prepares their own draft, nothing more."""
+    membership = pending_membership(user)
+    return bool(
+        membership
+        and membership.collectivity_id == application.collectivity_id
+        and application.created_by_id == user.pk
+        and application.state == LabelApplication.State.DRAFT
+    )
+
+
 def can_edit(user: User, application: LabelApplication) -> bool:
-    """The applicant edits a draft, or a dossier sent back for more information."""
+    """The applicant edits a draft, or a dossier sent back for more information; a member
+    waiting for confirmation, the drafts they started."""
+    if is_pending_drafter(user, application):
+        return True
     return is_applicant(user, application) and application.is_editable
+
+
+def can_submit(user: User, application: LabelApplication) -> bool:
+    """Only a confirmed member submits: a pending member's draft waits for confirmation."""
+    return is_applicant(user, application) and application.state == LabelApplication.State.DRAFT
 
 
 def can_withdraw(user: User, application: LabelApplication) -> bool:
@@ -67,6 +87,8 @@ def can_view(user: User, application: LabelApplication) -> bool:
         return True
     collectivity = user.collectivity
     if collectivity is not None and collectivity.pk == application.collectivity_id:
+        return True
+    if is_pending_drafter(user, application):
         return True
     return is_opinion_giver(user, application)
 

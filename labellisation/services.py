@@ -128,6 +128,15 @@ def next_committee(on: date) -> CommitteeSession | None:
 def application_submit(*, application: LabelApplication, by: User) -> LabelApplication:
     """Submit a draft: it is frozen for the applicant and put on the next committee's agenda."""
     application = _lock(application)
+    if permissions.is_pending_drafter(by, application):
+        raise ValidationError(
+            _(
+                "Your membership of %(collectivity)s is not confirmed yet: your draft is "
+                "kept, and you will submit it once your membership is confirmed."
+            )
+            % {"collectivity": application.collectivity},
+            code="membership_pending",
+        )
     _require(permissions.is_applicant, by, application)
     if application.is_archived:
         raise ValidationError(_("This draft was discarded."), code="discarded")

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
@@ -56,14 +57,14 @@ class MissionRequest(Referenced, Archivable):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("need state", "Submitted")
         INFO_REQUESTED = "info_requested", _("More information requested")
         QUALIFIED = "qualified", _("Qualified")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("need state", "Declined")
         PROPOSED = "proposed", _("Proposed to collectivities")
         MATCHED = "matched", _("Accepted by a collectivity")
         MISSION = "mission", _("Turned into a mission")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("need state", "Cancelled")
 
     class PartnerKind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
@@ -199,10 +200,10 @@ class MissionProposal(models.Model):
 
     class State(models.TextChoices):
         OPEN = "open", _("Awaiting an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        ACCEPTED = "accepted", pgettext_lazy("proposal state", "Accepted")
+        DECLINED = "declined", pgettext_lazy("proposal state", "Declined")
         CONFIRMED = "confirmed", _("Confirmed by DAECT")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("proposal state", "Closed")
 
     request = models.ForeignKey(
         MissionRequest,
@@ -321,13 +322,13 @@ class Mission(Referenced, Archivable):
 
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("mission state", "Confirmed")
         UNDER_WAY = "under_way", _("Under way")
         RETURNED = "returned", _("Returned")
         REPORT_DUE = "report_due", _("Report due")
         REPORT_SUBMITTED = "report_submitted", _("Report submitted")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CLOSED = "closed", pgettext_lazy("mission state", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("mission state", "Cancelled")
 
     # The team is back in France: the report can be written, the mission counts as done.
     BACK_STATES = (State.RETURNED, State.REPORT_DUE, State.REPORT_SUBMITTED, State.CLOSED)

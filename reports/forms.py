@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.duplicates import refuse_duplicate
 from expect.core.uploads import accept_upload
 
 from .models import MissionReport
@@ -98,15 +99,19 @@ class AnnexForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf,image/png,image/jpeg"}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, existing=None, **kwargs) -> None:
         # Its page also shows the report form, whose file field would have the same id.
         kwargs.setdefault("auto_id", "id_annex_%s")
+        # The report's annexes: the same file is not added twice.
+        self.existing = existing
         super().__init__(*args, **kwargs)
 
     def clean_file(self):
         # The disarmed copy, scanned; its type is what the content is, never what the
         # browser says.
-        return accept_upload(self.cleaned_data["file"], images=True)
+        checked = accept_upload(self.cleaned_data["file"], images=True)
+        refuse_duplicate(checked.file, self.existing)
+        return checked
 
 
 class CommentForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
 from expect.core.models import (
@@ -59,9 +60,9 @@ class MissionReport(Archivable, ScannedFile):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
         REVISION_REQUESTED = "revision_requested", _("Revision requested")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
 
     class Rating(models.IntegerChoices):
         INSUFFICIENT = 1, _("1 — Insufficient")

@@ -30,6 +30,8 @@ def submit_helper(label: str, *layout) -> FormHelper:
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    # Above a refused sign-in, nothing was to be "saved" (templates/dsfr_crispy/errors.html).
+    error_title = _("Sign-in failed")
     # Any stored address may sign in, in any spelling the database would fold.
     username = EmailAddressField(
         check_deliverable=False,
@@ -39,7 +41,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "Wrong e-mail address or password. Both are case-sensitive for the password."
+            "Wrong e-mail address or password. Check both; the password is case-sensitive."
         ),
         "unconfirmed": _(
             "Your e-mail address is not confirmed yet: open the link we sent you. "

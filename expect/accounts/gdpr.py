@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
+from phonenumber_field.phonenumber import PhoneNumber
 
 from .models import EmailChange, Membership, User
 
@@ -161,6 +162,9 @@ class _Encoder(DjangoJSONEncoder):
             return str(o)
         if isinstance(o, datetime | date):
             return o.isoformat()
+        if isinstance(o, PhoneNumber):
+            # As stored: E.164 for a valid number, what was typed otherwise.
+            return o.as_e164 if o.is_valid() else o.raw_input
         return super().default(o)
 
 

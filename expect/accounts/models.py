@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.archive import AuditTrail
+from expect.core.phones import PhoneField
 from expect.organisations.models import Collectivity, Embassy
 
 from .identity import EmailAddress, canonical_email
@@ -62,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     position = models.CharField(_("position"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     embassy = models.ForeignKey(
         Embassy,

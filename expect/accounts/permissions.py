@@ -31,3 +31,16 @@ def can_manage_account(user: User, account: User) -> bool:
     access (neither staff nor superuser), so that nobody takes over a stronger account by
     changing its e-mail address, its password or its second factor."""
     return user.is_superuser or not (account.is_staff or account.is_superuser)
+
+
+def pending_membership(user: User) -> Membership | None:
+    """The member's request to act for a collectivity while it waits for confirmation."""
+    membership = getattr(user, "membership", None)
+    if (
+        user.is_authenticated
+        and user.role == User.Role.MEMBER
+        and membership is not None
+        and membership.state == Membership.State.PENDING
+    ):
+        return membership
+    return None

@@ -7,7 +7,6 @@ turn it on from their profile, and are then asked for it too.
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -193,11 +192,16 @@ def _wrong_code_message(device: Device) -> str:
     allowed, data = device.verify_is_allowed()
     if allowed or not data or "locked_until" not in data:
         return _("This code is not valid: check it and try again.")
-    until: datetime = data["locked_until"]
+    time = data["locked_until"].astimezone().strftime("%H:%M:%S")
+    # Each wrong code makes the next try wait (1 s, 2 s, 4 s…): one wrong code is a typo,
+    # not "too many", and the message says only what happened.
+    failures = getattr(device, "throttling_failure_count", 0)
+    if failures <= 1:
+        return _("A wrong code was typed: try again from %(time)s.") % {"time": time}
     return _(
-        "Too many wrong codes: wait until %(time)s before trying again, so that nobody can "
-        "guess them."
-    ) % {"time": until.astimezone().strftime("%H:%M:%S")}
+        "%(count)s wrong codes in a row: wait until %(time)s before trying again, so that "
+        "nobody can guess them."
+    ) % {"count": failures, "time": time}
 
 
 def remaining_backup_codes(user: User) -> int:

@@ -10,11 +10,7 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("filtres/enregistrer/", views.saved_filter_create, name="saved_filter_create"),
     path("filtres/<int:pk>/supprimer/", views.saved_filter_delete, name="saved_filter_delete"),
-    path(
-        "accessibilite/",
-        views.static_page("core/accessibility.html", gettext_noop("Accessibility")),
-        name="accessibility",
-    ),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path(
         "mentions-legales/",
         views.static_page("core/legal.html", gettext_noop("Legal notice")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -45,6 +46,19 @@ def static_page(template: str, title: str):
         return render(request, template, context)
 
     return view
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, on the RGAA model; its status comes from the settings."""
+    title = _("Accessibility")
+    context = {
+        "title": title,
+        "breadcrumb_data": {"current": title},
+        "compliance": settings.ACCESSIBILITY,
+        "statement_date": settings.ACCESSIBILITY_STATEMENT_DATE,
+    }
+    return render(request, "core/accessibility.html", context)
 
 
 def _database_ok() -> bool:

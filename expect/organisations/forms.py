@@ -3,6 +3,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.widgets import ComboboxSelectMultiple
+
+from .countries import foreign_country_choices
 from .models import Collectivity
 
 
@@ -22,7 +25,8 @@ class CollectivityProfileForm(forms.ModelForm):
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
-            "languages": forms.CheckboxSelectMultiple,
+            "languages": ComboboxSelectMultiple,
+            "cooperation_countries": ComboboxSelectMultiple,
             "international_experience": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
@@ -30,10 +34,10 @@ class CollectivityProfileForm(forms.ModelForm):
                 "Decentralised cooperation, earlier missions abroad, networks: what your "
                 "experts have already done outside France."
             ),
-            "cooperation_countries": _("Hold Ctrl (or Cmd) to choose several countries."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["cooperation_countries"].choices = foreign_country_choices()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.phones import PhoneField
+
 from .validators import normalise_search, validate_rna, validate_siren
 
 
@@ -167,7 +169,7 @@ class Collectivity(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     website = models.URLField(_("website"), blank=True)
     languages = models.ManyToManyField(
         Language,
@@ -255,7 +257,7 @@ class Embassy(models.Model):
     countries = CountryField(_("countries covered"), multiple=True)
     city = models.CharField(_("city"), max_length=100)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     address = models.TextField(_("address"), blank=True)
 
     class Meta:

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expect.accounts import services as account_services
 from expect.accounts.forms import RefuseMembershipForm
 from expect.accounts.models import Membership
-from expect.accounts.permissions import can_edit_collectivity
+from expect.accounts.pending import pending_page
+from expect.accounts.permissions import can_edit_collectivity, pending_membership
+from expect.core.formats import de_name
 from expect.core.pages import page_context
 
 from .forms import CollectivityProfileForm
@@ -38,6 +40,8 @@ def _own_collectivity(request: HttpRequest) -> Collectivity:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_collectivity(request: HttpRequest) -> HttpResponse:
+    if membership := pending_membership(request.user):
+        return pending_page(request, membership, _("My collectivity"))
     collectivity = _own_collectivity(request)
     editable = can_edit_collectivity(request.user, collectivity.pk)
     if request.method == "POST" and not editable:
@@ -56,6 +60,8 @@ def my_collectivity(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def members(request: HttpRequest) -> HttpResponse:
+    if membership := pending_membership(request.user):
+        return pending_page(request, membership, _("Members"))
     collectivity = _own_collectivity(request)
     memberships = collectivity.memberships.select_related("user", "decided_by").order_by(
         "state", "user__last_name"
@@ -99,7 +105,9 @@ def membership_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     account_services.membership_refuse(
         membership=membership, by=request.user, reason=form.cleaned_data["reason"]
     )
-    messages.success(request, _("The request of %(name)s is refused.") % {"name": membership.user})
+    messages.success(
+        request, _("The request %(of_name)s is refused.") % {"of_name": de_name(membership.user)}
+    )
     return redirect("organisations:members")
 
 

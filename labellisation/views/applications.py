@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from expect.accounts.pending import pending_page
+from expect.accounts.permissions import pending_membership
 from expect.core.archive import discard_draft
+from expect.core.confirm import confirmation_required
 from expect.core.downloads import document_download
 from expect.core.uploads import tell_what_was_removed
 
@@ -59,6 +62,8 @@ def _visible(request: HttpRequest, pk: int) -> LabelApplication:
 
 def _editable(request: HttpRequest, pk: int) -> LabelApplication:
     application = _visible(request, pk)
+    if permissions.is_pending_drafter(request.user, application):
+        return application
     if not permissions.is_applicant(request.user, application):
         raise Http404
     if not application.is_editable:
@@ -72,9 +77,25 @@ def _own_collectivity(request: HttpRequest):
     return request.user.collectivity
 
 
+def _drafting_collectivity(request: HttpRequest):
+    """The collectivity a member drafts for: their own, or the one they wait to join."""
+    if membership := pending_membership(request.user):
+        return membership.collectivity
+    return _own_collectivity(request)
+
+
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
+    if membership := pending_membership(request.user):
+        drafts = LabelApplication.objects.unarchived().filter(
+            created_by=request.user,
+            collectivity=membership.collectivity,
+            state=LabelApplication.State.DRAFT,
+        )
+        return pending_page(
+            request, membership, _("Label applications"), drafts=drafts.select_related("theme")
+        )
     collectivity = _own_collectivity(request)
     context = {
         # Archived dossiers and labels (a discarded draft among them) stay in the admin only.
@@ -93,7 +114,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request: HttpRequest) -> HttpResponse:
-    collectivity = _own_collectivity(request)
+    collectivity = _drafting_collectivity(request)
     form = ExpertiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         application = form.save(commit=False)
@@ -122,7 +143,7 @@ def _step_forms(step: str, application: LabelApplication, data, files) -> dict:
     if step == "experts":
         return {"formset": ExpertFormSet(data, instance=application, prefix="experts")}
     if step == "documents":
-        return {"form": AttachmentForm(data, files)}
+        return {"form": AttachmentForm(data, files, existing=application.attachments.all())}
     return {"form": CommitmentForm(data, instance=application)}
 
 
@@ -181,6 +202,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "is_applicant": permissions.is_applicant(user, application),
         "can_edit": permissions.can_edit(user, application),
+        "pending_membership": pending_membership(user)
+        if permissions.is_pending_drafter(user, application)
+        else None,
         "can_withdraw": permissions.can_withdraw(user, application),
         "can_write": permissions.can_write_message(user, application),
         "missing": services.missing_for_submission(application) if application.is_editable else [],
@@ -190,6 +214,18 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_crumbs(_("Application: %(theme)s") % {"theme": application.theme}),
     }
     return render(request, "labellisation/application_detail.html", context)
+
+
+def _confirm(request: HttpRequest, pk: int, **texts) -> HttpResponse | None:
+    """The confirmation page of the applicant's action on a dossier, until confirmed."""
+    application = _visible(request, pk)
+    if not permissions.can_edit(request.user, application) and not permissions.is_applicant(
+        request.user, application
+    ):
+        # Those who read the dossier without acting for the collectivity learn it at once.
+        raise PermissionDenied(_("Only the collectivity's members act on its application."))
+    cancel_url = reverse("labellisation:application_detail", args=[pk])
+    return confirmation_required(request, cancel_url=cancel_url, **texts)
 
 
 def _run(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpResponse:
@@ -208,6 +244,17 @@ def _run(request: HttpRequest, pk: int, action, success: str, **kwargs) -> HttpR
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    if page := _confirm(
+        request,
+        pk,
+        title=_("Submit the application?"),
+        question=_(
+            "Once submitted, the application can no longer be changed unless DAECT asks "
+            "for more information."
+        ),
+        confirm_label=_("Yes, submit"),
+    ):
+        return page
     return _run(
         request,
         pk,
@@ -233,6 +280,16 @@ def application_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    if page := _confirm(
+        request,
+        pk,
+        title=_("Withdraw the application?"),
+        question=_(
+            "A withdrawn application is closed for good: to apply again, you will start a new one."
+        ),
+        confirm_label=_("Yes, withdraw"),
+    ):
+        return page
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _run(
@@ -248,6 +305,14 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant throws a draft away: it is archived, never deleted."""
+    if page := _confirm(
+        request,
+        pk,
+        title=_("Discard the draft?"),
+        question=_("The draft and what it contains will no longer be shown to you."),
+        confirm_label=_("Yes, discard"),
+    ):
+        return page
     application = _visible(request, pk)
     try:
         discard_draft(application, by=request.user, allowed=permissions.can_edit)
@@ -264,7 +329,10 @@ def application_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def application_message(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a message of at most 5,000 characters."))
+        if not request.POST.get("text", "").strip():
+            messages.error(request, _("The message is empty: write it before sending it."))
+        else:
+            messages.error(request, _("The message is too long: 5,000 characters at most."))
         return redirect("labellisation:application_detail", pk)
     return _run(
         request,
@@ -294,6 +362,14 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = _editable(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    if page := confirmation_required(
+        request,
+        title=_("Remove %(name)s?") % {"name": attachment.original_name},
+        question=_("The document will be deleted for good."),
+        confirm_label=_("Yes, remove it"),
+        cancel_url=reverse("labellisation:application_step", args=[pk, "documents"]),
+    ):
+        return page
     attachment.file.delete(save=False)
     attachment.delete()
     messages.success(

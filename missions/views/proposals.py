@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.accounts.models import User
+from expect.accounts.pending import pending_page
+from expect.accounts.permissions import pending_membership
 from expect.core.decorators import daect_required
 
 from .. import matching, services
@@ -200,6 +202,8 @@ def _answering(request: HttpRequest, pk: int) -> MissionProposal:
 @login_required
 @require_GET
 def proposal_list(request: HttpRequest) -> HttpResponse:
+    if membership := pending_membership(request.user):
+        return pending_page(request, membership, _("Mission proposals"))
     proposals = MissionProposal.objects.select_related("collectivity", "request__theme").order_by(
         "-proposed_at"
     )

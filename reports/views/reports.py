@@ -182,7 +182,7 @@ def report_annex_add(request: HttpRequest, mission_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
     if refusal := _refusal(request.user, report):
         return _forbidden(request, refusal)
-    form = AnnexForm(request.POST, request.FILES)
+    form = AnnexForm(request.POST, request.FILES, existing=report.annexes.all())
     if not form.is_valid():
         for message in form.errors.get("file", []):
             messages.error(request, message)
@@ -260,7 +260,11 @@ def report_comment(request: HttpRequest, mission_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write a comment of at most 5,000 characters."))
+        # Say what is wrong: an empty comment is not a comment too long.
+        if not request.POST.get("text", "").strip():
+            messages.error(request, _("The comment is empty: write it before sending it."))
+        else:
+            messages.error(request, _("The comment is too long: 5,000 characters at most."))
         return redirect(_detail_url(mission_pk, "#comments"))
     try:
         services.embassy_comment(report=report, by=request.user, text=form.cleaned_data["text"])

@@ -38,11 +38,21 @@ def test_a_member_cannot_reach_another_collectivity(client, member):
     assert other.email == ""
 
 
-def test_a_pending_member_sees_nothing_of_the_collectivity(client):
+def test_a_pending_member_is_told_why_and_sees_nothing_of_the_collectivity(client):
     pending = MembershipFactory().user
+    collectivity = pending.membership.collectivity
+    collectivity.email = "ri@ville.fr"
+    collectivity.save()
     client.force_login(pending)
-    assert client.get(URL).status_code == 404
-    assert client.get(reverse("organisations:members")).status_code == 404
+    for url in (URL, reverse("organisations:members")):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "attend d’être confirmé" in page or "awaits confirmation" in page
+        assert "ri@ville.fr" not in page
+    client.post(URL, {"email": "pirate@example.fr"})
+    collectivity.refresh_from_db()
+    assert collectivity.email == "ri@ville.fr"
 
 
 def test_an_embassy_agent_has_no_collectivity(client):

@@ -145,10 +145,33 @@ def test_wrong_codes_make_the_next_try_wait(client, agent):
         response = client.post(reverse("accounts:otp_verify"), {"code": code_of(device)})
 
     assert response.status_code == 200
-    assert "Trop de codes erronés" in response.context["form"].errors["code"][0]
+    assert "patientez jusqu’à" in response.context["form"].errors["code"][0] or (
+        "réessayez à partir de" in response.context["form"].errors["code"][0]
+    )
     with time_machine.travel(now + timezone.timedelta(seconds=5), tick=False):
         response = client.post(reverse("accounts:otp_verify"), {"code": code_of(device)})
     assert response.status_code == 302
+
+
+def test_one_wrong_code_is_called_a_wrong_code_not_too_many(client, agent):
+    sign_in_with_password(client, agent)
+    with time_machine.travel(timezone.now(), tick=False):
+        response = client.post(reverse("accounts:otp_verify"), {"code": "000000"})
+    error = response.context["form"].errors["code"][0]
+    assert "Un code erroné a été saisi" in error
+    assert "Trop de codes" not in error and "d’affilée" not in error
+
+
+def test_several_wrong_codes_are_counted_in_the_message(client, agent):
+    device = TOTPDevice.objects.get(user=agent)
+    sign_in_with_password(client, agent)
+    now = timezone.now()
+    for seconds in (0, 5, 15):  # Each after the wait the previous one imposed.
+        with time_machine.travel(now + timezone.timedelta(seconds=seconds), tick=False):
+            response = client.post(reverse("accounts:otp_verify"), {"code": "000000"})
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 3
+    assert "3 codes erronés d’affilée" in response.context["form"].errors["code"][0]
 
 
 def test_a_daect_agent_without_device_sets_up_an_app_then_gets_ten_backup_codes(client, mailoutbox):

@@ -40,6 +40,41 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# A window of 1280 CSS pixels: at 200 % zoom it is 640 CSS pixels wide, and 320 CSS pixels
+# (WCAG 1.4.10, reflow) is what a 1280-pixel window shows at 400 %.
+WINDOW = {"width": 1280, "height": 720}
+ZOOM_200 = {"width": 640, "height": 360}
+NARROW = {"width": 320, "height": 256}
+# What a reader must still see and reach, in the page's main content, at any width.
+LAYOUT_PROBLEMS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push(`horizontal scroll: ${document.documentElement.scrollWidth}px for ${width}px`);
+  }
+  const selector = "main a[href], main button, main input:not([type=hidden]), main select, " +
+    "main textarea, main h1, main h2, main p, main td, main th, main label";
+  let shown = 0;
+  for (const element of document.querySelectorAll(selector)) {
+    const aside = "[hidden], template, dialog:not([open]), .fr-sr-only, " +
+      ".fr-collapse:not(.fr-collapse--expanded)";
+    if (element.closest(aside)) continue;
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    if (style.display === "none" || style.visibility === "hidden" || box.width === 0) continue;
+    shown += 1;
+    if (box.right > width + 1 || box.left < -1) {
+      const name = element.textContent.trim().slice(0, 40);
+      problems.push(`${element.tagName.toLowerCase()} "${name}" runs out of the page ` +
+        `(${Math.round(box.left)}–${Math.round(box.right)}px)`);
+    }
+  }
+  return { problems, shown };
+}
+"""
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -152,6 +187,26 @@ class Visitor:
             f"Accessibility violations on {self.page.url}:\n{results.generate_report()}"
         )
 
+    def check_zoom_and_reflow(self) -> None:
+        """The page at 200 % zoom (axe again) and 320 pixels wide: no horizontal scroll,
+        nothing of the main content cut off or hidden that the full width shows."""
+        full = self.page.evaluate(LAYOUT_PROBLEMS)
+        try:
+            for size, with_axe in ((ZOOM_200, True), (NARROW, False)):
+                self.page.set_viewport_size(size)
+                found = self.page.evaluate(LAYOUT_PROBLEMS)
+                assert not found["problems"], (
+                    f"At {size['width']}px on {self.page.url}:\n" + "\n".join(found["problems"])
+                )
+                assert found["shown"] >= full["shown"], (
+                    f"At {size['width']}px on {self.page.url}, {full['shown'] - found['shown']} "
+                    "elements of the main content are hidden."
+                )
+                if with_axe:
+                    self.check_accessibility()
+        finally:
+            self.page.set_viewport_size(WINDOW)
+
     def _record_csp_message(self, message) -> None:
         # Chromium also writes each violation to the console ("Refused to …"); this catches
         # one reported just before the page was left, whose event went with the page.
@@ -205,7 +260,7 @@ def next_unused_code(email: str) -> str:
 
 @pytest.fixture
 def visitor(browser, live_server, transactional_db):
-    context = browser.new_context(locale="fr-FR")
+    context = browser.new_context(locale="fr-FR", viewport=WINDOW)
     page = context.new_page()
     page.set_default_timeout(10_000)
     visitor = Visitor(page, live_server.url)

@@ -34,7 +34,8 @@ def _draft_and_submit(visitor, tmp_path):
     page.get_by_label("Thématique", exact=True).select_option(label="Santé")
     page.get_by_label("Description de l’expertise").fill("Centres de santé municipaux.")
     visitor.click("Créer le brouillon et continuer")
-    page.get_by_label("Pays").select_option(label="Sénégal")
+    page.get_by_role("combobox", name="Pays").fill("Sénégal")
+    page.keyboard.press("Enter")  # The first country of the combobox's list.
     page.get_by_label("Collectivité partenaire").fill("Commune de Saint-Louis")
     page.get_by_label("Année de début").fill("2016")
     visitor.click("Enregistrer et continuer")
@@ -55,7 +56,9 @@ def _draft_and_submit(visitor, tmp_path):
     visitor.click("Continuer", role="link")
     page.get_by_text("Au nom de la collectivité").click()
     visitor.click("Enregistrer et continuer")
-    page = visitor.click("Déposer la candidature")
+    page.get_by_role("button", name="Déposer la candidature").click()
+    visitor.check_zoom_and_reflow()
+    page = visitor.click("Oui, déposer")
     assert "Déposée" in page.content()
     visitor.sign_out()
 

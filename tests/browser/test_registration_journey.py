@@ -35,8 +35,10 @@ def test_an_agent_registers_and_is_confirmed_by_the_referent(visitor):
 
     page = visitor.sign_in("lea.moreau@mairie-lyon.example.fr", PASSWORD)
     assert "attend la confirmation" in page.content()
+    # While the referent has not confirmed, the page says so rather than "Page introuvable".
     visitor.goto("/ma-collectivite/")
-    assert visitor.page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
+    assert "Votre rattachement attend d’être confirmé" in visitor.page.content()
+    visitor.check_zoom_and_reflow()
 
     visitor.sign_out()
     visitor.sign_in(f"referent@{DEMO_DOMAIN}", DEMO_PASSWORD)

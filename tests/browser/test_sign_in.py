@@ -27,10 +27,14 @@ def test_each_role_signs_in_and_sees_its_dashboard(visitor, account, expected):
 def test_the_home_page_presents_the_programme(visitor):
     page = visitor.goto("/")
     assert "EXPE-CT" in page.get_by_role("heading", level=1).inner_text()
-    assert page.get_by_role("link", name="Accessibilité : partiellement conforme").count() == 1
+    assert page.get_by_role("link", name="Accessibilité : non conforme").count() == 1
 
 
 def test_a_wrong_password_is_refused_clearly(visitor):
     page = visitor.sign_in(f"membre@{DEMO_DOMAIN}", "pas-le-bon")
     assert "/compte/connexion/" in page.url
     assert page.get_by_role("alert").count() >= 1
+    # Titled as what happened: nothing was to be "saved".
+    assert "La connexion a échoué" in page.content()
+    assert "Le formulaire n’a pas pu être enregistré" not in page.content()
+    visitor.check_zoom_and_reflow()

@@ -10,6 +10,9 @@ from tests.labellisation.factories import LabelApplicationFactory, LabelFactory
 from tests.missions.factories import MissionFactory, MissionRequestFactory
 from tests.reports.factories import MissionReportFactory
 
+# The applicant confirmed the action (in the modal, or on the confirmation page).
+CONFIRMED = {"confirmed": "1"}
+
 pytestmark = pytest.mark.django_db
 
 RECORDS = {
@@ -74,7 +77,7 @@ def test_an_archived_dossier_leaves_the_members_list(client, staff_client):
 def test_a_member_discards_a_draft_which_is_archived_not_deleted(client):
     draft = LabelApplicationFactory()
     client.force_login(draft.created_by)
-    response = client.post(reverse("labellisation:application_discard", args=[draft.pk]))
+    response = client.post(reverse("labellisation:application_discard", args=[draft.pk]), CONFIRMED)
     assert response["Location"] == reverse("labellisation:application_list")
     draft.refresh_from_db()
     assert draft.archived_by == draft.created_by
@@ -92,7 +95,7 @@ def test_a_member_discards_a_draft_which_is_archived_not_deleted(client):
 def test_a_discarded_draft_can_no_longer_be_submitted(client):
     draft = LabelApplicationFactory(archived_at="2026-01-01T00:00Z")
     client.force_login(draft.created_by)
-    client.post(reverse("labellisation:application_submit", args=[draft.pk]))
+    client.post(reverse("labellisation:application_submit", args=[draft.pk]), CONFIRMED)
     draft.refresh_from_db()
     assert draft.state == LabelApplication.State.DRAFT
 
@@ -100,7 +103,9 @@ def test_a_discarded_draft_can_no_longer_be_submitted(client):
 def test_a_submitted_application_cannot_be_discarded(client):
     application = LabelApplicationFactory(state=LabelApplication.State.SUBMITTED)
     client.force_login(application.created_by)
-    response = client.post(reverse("labellisation:application_discard", args=[application.pk]))
+    response = client.post(
+        reverse("labellisation:application_discard", args=[application.pk]), CONFIRMED
+    )
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.archived_at is None
@@ -109,7 +114,7 @@ def test_a_submitted_application_cannot_be_discarded(client):
 def test_another_collectivity_cannot_discard_a_draft(client):
     draft = LabelApplicationFactory()
     client.force_login(MembershipFactory(state="active").user)
-    response = client.post(reverse("labellisation:application_discard", args=[draft.pk]))
+    response = client.post(reverse("labellisation:application_discard", args=[draft.pk]), CONFIRMED)
     assert response.status_code == 404
     draft.refresh_from_db()
     assert draft.archived_at is None

@@ -21,6 +21,9 @@ from tests.labellisation.factories import (
 )
 from tests.organisations.factories import ThemeFactory
 
+# The applicant confirmed the action (in the modal, or on the confirmation page).
+CONFIRMED = {"confirmed": "1"}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -127,7 +130,7 @@ def test_an_oversized_file_is_refused(client, settings):
 def test_submitting_acknowledges_by_email_and_tells_daect(client, daect):
     draft = complete_application()
     client.force_login(draft.created_by)
-    client.post(reverse("labellisation:application_submit", args=[draft.pk]))
+    client.post(reverse("labellisation:application_submit", args=[draft.pk]), CONFIRMED)
     draft.refresh_from_db()
     assert draft.state == LabelApplication.State.SUBMITTED
     recipients = {address for message in mail.outbox for address in message.to}
@@ -139,7 +142,7 @@ def test_submitting_an_incomplete_draft_says_what_is_missing(client):
     draft = LabelApplicationFactory()
     client.force_login(draft.created_by)
     response = client.post(
-        reverse("labellisation:application_submit", args=[draft.pk]), follow=True
+        reverse("labellisation:application_submit", args=[draft.pk]), CONFIRMED, follow=True
     )
     assert "lettre d’engagement signée" in response.content.decode()
     draft.refresh_from_db()
@@ -170,7 +173,10 @@ def test_another_collectivity_sees_nothing_of_the_dossier(client):
     for url in urls:
         assert client.get(url).status_code == 404
     assert (
-        client.post(reverse("labellisation:application_submit", args=[draft.pk])).status_code == 404
+        client.post(
+            reverse("labellisation:application_submit", args=[draft.pk]), CONFIRMED
+        ).status_code
+        == 404
     )
     draft.refresh_from_db()
     assert draft.state == LabelApplication.State.DRAFT

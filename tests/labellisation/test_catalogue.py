@@ -58,7 +58,7 @@ def test_it_lists_a_collectivity_with_a_valid_label(client):
     page = response.content.decode()
     assert str(label.theme) in page
     assert reverse("labellisation:collectivity_detail", args=[label.collectivity_id]) in page
-    assert "1 labelled collectivity" in page
+    assert "1 labelled local authority" in page
 
 
 @pytest.mark.parametrize("lapse", LAPSED.values(), ids=LAPSED.keys())
@@ -66,7 +66,7 @@ def test_it_hides_a_collectivity_whose_only_label_is_not_valid_today(client, lap
     labelled(CollectivityFactory(name="Lapsed"), **lapse)
     response = client.get(CATALOGUE)
     assert shown(response) == []
-    assert "No labelled collectivity matches these filters." in response.content.decode()
+    assert "No labelled local authority matches these filters." in response.content.decode()
 
 
 def test_it_shows_only_the_valid_labels_of_a_collectivity(client):
@@ -147,7 +147,7 @@ def test_it_pages_by_twenty_and_keeps_the_filters_in_the_page_links(client):
     assert f"?theme={theme.pk}&amp;page=2" in first.content.decode()
     second = client.get(CATALOGUE, {"theme": theme.pk, "page": 2})
     assert shown(second) == ["Commune 20"]
-    assert "21 labelled collectivities" in second.content.decode()
+    assert "21 labelled local authorities" in second.content.decode()
 
 
 def _queries_for_catalogue(client) -> int:
@@ -209,7 +209,7 @@ def test_the_collectivity_page_shows_its_valid_labels(client):
     page = response.content.decode()
     for text in ("Villeurbanne", "Eau potable", "Spanish", "Coopération avec Saint-Louis."):
         assert text in page
-    assert label.valid_until.strftime("%m/%d/%Y") in page
+    assert label.valid_until.strftime("%d/%m/%Y") in page  # British, not 05/15/2029
     assert "Old theme" not in page
     assert "No completed mission yet." in page
 

@@ -232,13 +232,21 @@ def test_the_list_marks_an_open_proposal_whose_deadline_is_past(client):
     [
         lambda: EmbassyAgentFactory(),
         lambda: MembershipFactory(state="active", user__role=User.Role.EXPERT).user,
-        lambda: MembershipFactory(state="pending").user,
     ],
-    ids=["embassy agent", "expert", "pending member"],
+    ids=["embassy agent", "expert"],
 )
 def test_the_list_is_for_members_and_daect(client, make_user):
     client.force_login(make_user())
     assert client.get(reverse("missions:proposal_list")).status_code == 404
+
+
+def test_a_pending_member_is_told_who_confirms_instead_of_a_404(client):
+    referent = MembershipFactory(state="active", is_referent=True)
+    pending = MembershipFactory(state="pending", collectivity=referent.collectivity).user
+    client.force_login(pending)
+    response = client.get(reverse("missions:proposal_list"))
+    assert response.status_code == 200
+    assert referent.user.get_full_name() in response.content.decode()
 
 
 def test_a_visitor_is_sent_to_the_login_page(client):

@@ -178,6 +178,7 @@ LABELLISATION = {
             expect(405),
             # Those who read the dossier but may not act on it are told so (403).
             post=expect(404, of_a(403), member_a=302, referent_a=302, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "labellisation:application_resubmit": [
@@ -192,6 +193,7 @@ LABELLISATION = {
             _url("labellisation:application_withdraw", "submitted"),
             expect(405),
             post=expect(404, of_a(403), member_a=302, referent_a=302, embassy_x=403, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "labellisation:application_message": [
@@ -222,6 +224,7 @@ LABELLISATION = {
             _url("labellisation:attachment_delete", "draft", "attachment"),
             expect(405),
             post=expect(404, member_a=302, referent_a=302),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "labellisation:opinion_list": [Case(_url("labellisation:opinion_list"), expect(200))],
@@ -563,6 +566,7 @@ DISCARD = {
             _url("labellisation:application_discard", "draft"),
             expect(405),
             post=expect(404, of_a(403), member_a=302, referent_a=302, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "missions:request_discard": [

@@ -15,11 +15,11 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from .disarm import damaged_pdf, disarm_pdf
+from .formats import file_size
 
 PDF_MAGIC = b"%PDF-"
 # Viewers look for the end-of-file marker in the last kilobyte (PDF 1.7, implementation
@@ -41,8 +41,8 @@ def check_size(upload: UploadedFile) -> None:
         raise ValidationError(
             _("This file is too large (%(size)s); the maximum is %(max)s.")
             % {
-                "size": filesizeformat(upload.size),
-                "max": filesizeformat(settings.MAX_UPLOAD_SIZE),
+                "size": file_size(upload.size),
+                "max": file_size(settings.MAX_UPLOAD_SIZE),
             },
             code="too_large",
         )

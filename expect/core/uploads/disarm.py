@@ -99,6 +99,8 @@ def disarm_pdf(data: bytes) -> Disarmed:
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 compress_streams=True,
                 fix_metadata_version=False,
+                # The same file disarmed twice gives the same bytes: duplicates show.
+                deterministic_id=True,
             )
     except pikepdf.PasswordError:
         raise _encrypted() from None
