@@ -8,10 +8,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # Merged after the events of the same wave: one line of history for the app.
+        ("core", "0002_tl_copy_old_events"),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from .disarm import damaged_pdf, disarm_pdf
-from .formats import file_size
+from expect.core.formats import file_size
 
 PDF_MAGIC = b"%PDF-"
 # Viewers look for the end-of-file marker in the last kilobyte (PDF 1.7, implementation
