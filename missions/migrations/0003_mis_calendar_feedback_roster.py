@@ -47,11 +47,8 @@ class Migration(migrations.Migration):
             name='partner_language',
             field=models.CharField(choices=[('fr', 'French'), ('en', 'English'), ('es', 'Spanish')], default='fr', max_length=2, verbose_name="partner's contact: language"),
         ),
-        migrations.AlterField(
-            model_name='missionevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
-        ),
+        # The history's actor became nullable on the one Event table of this wave
+        # (expect.core), which MissionEvent is now a view of.
         migrations.CreateModel(
             name='CollectivityFollowUp',
             fields=[
