@@ -9,7 +9,7 @@ from expect.core.admin_history import HistoryAdmin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import second_factor, services
-from .admin_actions import MEMBERSHIP_ACTIONS
+from .admin_actions import MEMBERSHIP_ACTIONS, USER_ACTIONS
 from .models import Membership, User
 from .permissions import can_manage_account
 from .views_gdpr import anonymise_accounts, export_personal_data
@@ -40,7 +40,8 @@ class UserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(HistoryAdmin, BaseUserAdmin):
+class UserAdmin(ObjectActionsMixin, HistoryAdmin, BaseUserAdmin):
+    object_actions = USER_ACTIONS
     add_form = UserCreationForm
     ordering = ["last_name", "first_name"]
     list_display = [

@@ -82,6 +82,7 @@ class ObjectAction:
     the object's state allows it now; `run(request, obj, data)` calls the service and
     returns the message for the person. `form` asks what the action needs; `confirm`
     asks first for what cannot be undone. `link`, instead, sends to another page.
+    `allows(user, obj)` narrows the permission to some objects (a predicate of the app).
     """
 
     name: str
@@ -93,6 +94,7 @@ class ObjectAction:
     confirm: bool = False
     help: Promise | str = ""
     link: Callable[[Any], str] | None = None
+    allows: Callable[[Any, Any], bool] | None = None
 
     @property
     def direct(self) -> bool:
@@ -129,14 +131,16 @@ class ObjectActionsMixin(RefuseForgedActions):
             *super().get_urls(),
         ]
 
-    def may_use(self, request: HttpRequest, action: ObjectAction) -> bool:
-        return getattr(self, f"has_{action.permission}_permission")(request)
+    def may_use(self, request: HttpRequest, action: ObjectAction, obj=None) -> bool:
+        if not getattr(self, f"has_{action.permission}_permission")(request):
+            return False
+        return obj is None or action.allows is None or action.allows(request.user, obj)
 
     def available_actions(self, request: HttpRequest, obj) -> list[ObjectAction]:
         """The buttons of this page: held by the person and possible in this state."""
         if obj is None:
             return []
-        return [a for a in self.object_actions if self.may_use(request, a) and a.when(obj)]
+        return [a for a in self.object_actions if self.may_use(request, a, obj) and a.when(obj)]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -167,7 +171,9 @@ class ObjectActionsMixin(RefuseForgedActions):
         obj = self.get_object(request, unquote(object_id))
         if spec is None or obj is None:
             raise Http404
-        if not (self.has_view_or_change_permission(request, obj) and self.may_use(request, spec)):
+        if not (
+            self.has_view_or_change_permission(request, obj) and self.may_use(request, spec, obj)
+        ):
             raise PermissionDenied
         if not spec.when(obj):
             messages.error(
