@@ -101,14 +101,14 @@ def disarm_pdf(data: bytes) -> Disarmed:
                 compress_streams=True,
                 fix_metadata_version=False,
             )
+        content = output.getvalue()
+        _check_disarmed(content)
     except pikepdf.PasswordError:
         raise _encrypted() from None
     except ValidationError:
         raise
     except Exception:  # qpdf raises many kinds of errors on damaged or hostile files
         raise damaged_pdf() from None
-    content = output.getvalue()
-    _check_disarmed(content)
     return Disarmed(content, removed)
 
 
