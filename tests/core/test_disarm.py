@@ -173,3 +173,20 @@ def test_it_empties_an_attached_file_that_something_else_still_points_at():
     assert result.removed == {"embedded_files"}
     assert b"MZ" not in result.content
     assert active_content(result.content) == []
+
+
+def test_it_empties_postscript_meant_for_a_printer():
+    def postscript(pdf):
+        ps = pdf.make_stream(b"%!PS\n(/etc/passwd) (r) file")
+        ps.Type, ps.Subtype = Name.XObject, Name.PS
+        form = pdf.make_stream(b"")
+        form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 1, 1])
+        form.PS = pdf.make_stream(b"%!PS\nshowpage")
+        pdf.pages[0].Resources.XObject = Dictionary(P1=ps, F1=form)
+
+    result = disarm_pdf(plain(postscript))
+    assert result.removed == {"postscript"}
+    with pikepdf.open(io.BytesIO(result.content)) as pdf:
+        xobjects = pdf.pages[0].Resources.XObject
+        assert xobjects.P1.read_bytes() == b""
+        assert "/PS" not in xobjects.F1

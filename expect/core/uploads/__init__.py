@@ -54,7 +54,7 @@ REMOVED_LABELS = {
     "javascript": _SCRIPTS,
     "open_action": _AUTOMATIC,
     "additional_actions": _AUTOMATIC,
-    **dict.fromkeys(["launch", "gotor", "gotoe", "thread", "importdata"], _OPENING),
+    **dict.fromkeys(["launch", "gotor", "gotoe", "thread", "importdata", "postscript"], _OPENING),
     **dict.fromkeys(["submitform", "resetform", "hide", "xfa"], _FORMS),
     **dict.fromkeys(
         ["rich_media", "richmedia", "richmediaexecute", "rendition", "movie", "sound"], _MEDIA

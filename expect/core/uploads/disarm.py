@@ -59,6 +59,7 @@ REMOVED_KEYS = {
     "/RichMediaContent": "rich_media",
     "/RichMediaSettings": "rich_media",
     "/3DD": "3d",
+    "/PS": "postscript",  # PostScript a form XObject passes to a printer
 }
 ACTION_LINKS = ("/A", "/Next", "/PA")
 SAFE_URI = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
@@ -102,14 +103,14 @@ def disarm_pdf(data: bytes) -> Disarmed:
                 # The same file disarmed twice gives the same bytes: duplicates show.
                 deterministic_id=True,
             )
+        content = output.getvalue()
+        _check_disarmed(content)
     except pikepdf.PasswordError:
         raise _encrypted() from None
     except ValidationError:
         raise
     except Exception:  # qpdf raises many kinds of errors on damaged or hostile files
         raise damaged_pdf() from None
-    content = output.getvalue()
-    _check_disarmed(content)
     return Disarmed(content, removed)
 
 
@@ -200,17 +201,23 @@ def _strip(pdf: pikepdf.Pdf) -> set[str]:
         elif _is_dangerous_annotation(obj):
             removed.add(str(obj.Subtype)[1:].lower())
             _empty(obj)
-        elif _is_embedded_file(obj):
+        elif _is_carried_content(obj):
             # Unreachable once its file specification lost /EF, unless something else
             # points at it: its bytes go in any case.
-            removed.add("embedded_files")
+            is_file = obj.get("/Type") == pikepdf.Name.EmbeddedFile
+            removed.add("embedded_files" if is_file else "postscript")
             obj.write(b"")
-            del obj["/Type"]
+            for key in ("/Type", "/Subtype"):
+                if key in obj:
+                    del obj[key]
     return removed
 
 
-def _is_embedded_file(obj: pikepdf.Object) -> bool:
-    return isinstance(obj, pikepdf.Stream) and obj.get("/Type") == pikepdf.Name.EmbeddedFile
+def _is_carried_content(obj: pikepdf.Object) -> bool:
+    """A file carried in the document, or PostScript for a printer (a /PS XObject)."""
+    if not isinstance(obj, pikepdf.Stream):
+        return False
+    return obj.get("/Type") == pikepdf.Name.EmbeddedFile or obj.get("/Subtype") == pikepdf.Name.PS
 
 
 def _strip_actions(obj: pikepdf.Object, key: str) -> set[str]:
@@ -257,7 +264,7 @@ def find_active(pdf: pikepdf.Pdf) -> list[str]:
             found.append(problem)
         if _is_dangerous_annotation(obj):
             found.append(str(obj.Subtype)[1:].lower())
-        if _is_embedded_file(obj):
+        if _is_carried_content(obj):
             found.append("embedded_files")
     return found
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from clamav_client.clamd import ClamdNetworkSocket, ClamdUnixSocket
@@ -57,17 +58,10 @@ def find_virus(data: bytes) -> str | None:
     return None
 
 
-def ping() -> bool:
-    try:
-        return _client().ping() == "PONG"
-    except Exception:
-        return False
-
-
 @dataclass(frozen=True)
 class ScanOutcome:
     state: ScanState
-    at: object = None  # a datetime when a scanner answered
+    at: datetime | None = None  # when a scanner answered
 
     @property
     def fields(self) -> dict:
