@@ -163,7 +163,10 @@ def missions_waiting(user: User) -> Iterable[Waiting]:
         Waiting(
             _("Accepted proposals to confirm"),
             accepted,
-            absolute_url(reverse("missions:proposal_list")),
+            # The list of exactly these (the portal's list shows every proposal).
+            absolute_url(
+                reverse("admin:missions_missionproposal_changelist") + "?state__exact=accepted"
+            ),
         ),
         Waiting(
             _("Missions to plan"),

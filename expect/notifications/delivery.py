@@ -311,11 +311,15 @@ def _deliver_one(batch: _Batch, row: Reminder, now: datetime, sender: Sender, se
         message, context = _build(rule, target, row, user)
     except NothingToSend:
         return _done(row, Status.SKIPPED, "Nothing to report")
+    except SoftTimeLimitExceeded:
+        raise  # the batch stops; this row goes back to the queue
     except Exception as exc:  # a template or a context: logged, tried again if passing
         logger.exception("Reminder %s could not be built", row.pk)
         return _failed(row, exc, now)
     try:
         sender.send(message)
+    except SoftTimeLimitExceeded:
+        raise
     except Exception as exc:  # the SMTP server or the network
         return _failed(row, exc, now)
     row.subject, row.sent_at, row.last_error = message.subject[:300], now, ""
@@ -351,6 +355,8 @@ def deliver_outbox_rows(rows: list[OutboxMessage], now: datetime, sender: Sender
             row.message_id = row.message_id or outbox_message_id(row)
             try:
                 sender.send(outbox_email(row))
+            except SoftTimeLimitExceeded:
+                raise
             except Exception as exc:  # noqa: BLE001 - recorded on the row, retried
                 outcomes[_failed(row, exc, now)] += 1
             else:

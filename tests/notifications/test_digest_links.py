@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from expect.accounts.models import User
 from labellisation.models import LabelApplication
-from missions.models import Mission
+from missions.models import Mission, MissionProposal, MissionRequest
 from reports.models import MissionReport
 from tests.accounts.factories import UserFactory
 from tests.labellisation.factories import LabelApplicationFactory
+from tests.missions.factories import MissionFactory, MissionProposalFactory, MissionRequestFactory
 from tests.reports.factories import MissionReportFactory, returned_mission
 
 from .helpers import sweep_on, to
@@ -47,6 +48,10 @@ def test_every_count_of_the_digest_matches_the_list_it_links_to(client, settings
     )
     returned_mission()  # awaited, not overdue
     MissionReportFactory(state=MissionReport.State.SUBMITTED)
+    MissionProposalFactory(state=MissionProposal.State.ACCEPTED)
+    MissionProposalFactory()  # open: not counted, not listed
+    MissionRequestFactory(state=MissionRequest.State.SUBMITTED)
+    MissionFactory(state=Mission.State.PLANNED)
 
     [digest] = to(sweep_on(timezone.localdate(), hour=8), agent.email)
     items = _items(digest.body)
@@ -54,6 +59,13 @@ def test_every_count_of_the_digest_matches_the_list_it_links_to(client, settings
     assert items["Rapports en retard"][0] == 2
     assert items["Rapports à évaluer"][0] == 1
     client.force_login(agent)
-    for label in ("Candidatures à examiner", "Rapports en retard", "Rapports à évaluer"):
+    for label in (
+        "Candidatures à examiner",
+        "Rapports en retard",
+        "Rapports à évaluer",
+        "Propositions acceptées à confirmer",
+        "Besoins à qualifier",
+        "Missions à planifier",
+    ):
         count, url = items[label]
         assert _listed(client, url) == count, label

@@ -138,3 +138,27 @@ def test_a_stalled_server_holds_one_message_for_its_timeout_and_the_others_go_ou
     stalled = Reminder.objects.get(status="pending")
     assert stalled.attempts == 1 and "SMTPServerDisconnected" in stalled.last_error
     assert set(stalling_smtp.received) == experts - {stalled.email}
+
+
+@pytest.mark.django_db
+def test_a_batch_stopped_by_its_time_limit_puts_the_unsent_rows_back(settings, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from expect.notifications import delivery
+
+    _due_today(3)
+    with time_machine.travel(at(TODAY), tick=False):
+        sweep.plan_and_record()
+    calls = []
+
+    def send(self, message):
+        calls.append(message)
+        if len(calls) == 2:
+            raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(delivery.Sender, "send", send)
+    with time_machine.travel(at(TODAY), tick=False):
+        outcomes, more = delivery.deliver_batch()
+    assert (dict(outcomes), more) == ({"sent": 1}, False)
+    statuses = sorted(Reminder.objects.values_list("status", "claim"))
+    assert statuses == [("pending", ""), ("pending", ""), ("sent", "")]
