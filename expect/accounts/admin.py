@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_history import HistoryAdmin
+from expect.core.admin_mixins import TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import second_factor, services
@@ -123,13 +124,13 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryAdmin):
+class MembershipAdmin(TimelineMixin, HistoryAdmin):
     list_display = ["user", "collectivity", "state", "is_referent", "requested_at", "decided_at"]
     list_filter = ["state", "is_referent", "collectivity__kind"]
     list_select_related = ["user", "collectivity"]
     search_fields = ["user__email", "user__last_name", "collectivity__name", "collectivity__siren"]
     autocomplete_fields = ["user", "collectivity"]
-    readonly_fields = ["state", "requested_at", "decided_at", "decided_by", "reason"]
+    readonly_fields = ["state", "requested_at", "decided_at", "decided_by", "reason", "timeline"]
     fields = [
         "user",
         "collectivity",
@@ -139,6 +140,7 @@ class MembershipAdmin(HistoryAdmin):
         "decided_at",
         "decided_by",
         "reason",
+        "timeline",
     ]
     export_fields = [
         "user__email",

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -217,3 +217,20 @@ def test_the_embassy_reads_its_need_timeline_without_the_proposals(client, anne)
     assert "Commune voisine" not in page
     client.force_login(anne)
     assert "Commune voisine" in client.get(url).content.decode()
+
+
+def test_deciding_a_membership_writes_one_event_of_the_same_shape(referent):
+    from expect.accounts import services as accounts
+
+    confirmed = MembershipFactory(collectivity=referent.membership.collectivity)
+    refused = MembershipFactory(collectivity=referent.membership.collectivity)
+    accounts.membership_confirm(membership=confirmed, by=referent)
+    accounts.membership_refuse(membership=refused, by=referent, reason="Inconnu du service.")
+    name = referent.get_full_name()
+    assert confirmed.events.get().sentence == f"Adhésion confirmée par {name}"
+    assert refused.events.get().text == (
+        f"Demande d’adhésion refusée par {name} : Inconnu du service."
+    )
+    with pytest.raises(PermissionDenied):  # decided already: nothing more to decide
+        accounts.membership_refuse(membership=confirmed, by=referent, reason="Trop tard.")
+    assert confirmed.events.count() == 1
