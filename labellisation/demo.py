@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from expect.accounts.models import User
+from expect.core.references import fill_references
 from expect.organisations.models import Collectivity, Theme
 
 from .models import LABEL_VALIDITY, CommitteeSession, Label, LabelApplication
@@ -83,6 +84,7 @@ def seed_scale(n: int, stdout) -> None:
             )
         )
     LabelApplication.objects.bulk_create(applications, batch_size=1000)
+    fill_references(LabelApplication)
     labels = []
     for application in applications:
         if application.state == LabelApplication.State.GRANTED:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from expect.accounts.models import User
+from expect.core.references import fill_references
 from expect.organisations.models import Embassy, Theme
 
 from .models import Mission, MissionProposal, MissionRequest, report_due_date
@@ -119,6 +120,7 @@ def seed_scale(n: int, stdout) -> None:
         for i, label in enumerate(labels)
     ]
     MissionRequest.objects.bulk_create(needs, batch_size=1000)
+    fill_references(MissionRequest)
     proposals = [
         MissionProposal(
             request=need,
@@ -146,4 +148,5 @@ def seed_scale(n: int, stdout) -> None:
             )
         )
     Mission.objects.bulk_create(missions, batch_size=1000)
+    fill_references(Mission)
     stdout.write(f"Scale: {len(needs)} needs and missions.")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from expect.core.admin_actions import ObjectActionsMixin, workflow_permission
 from expect.core.admin_history import HistoryAdmin
+from expect.core.admin_mixins import TimelineMixin
 from expect.core.admin_tools import action_with_reason, export_csv, export_xlsx, run_transition
 
 from . import second_factor, services
@@ -188,14 +189,14 @@ class UserAdmin(ObjectActionsMixin, HistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ObjectActionsMixin, HistoryAdmin):
+class MembershipAdmin(TimelineMixin, ObjectActionsMixin, HistoryAdmin):
     object_actions = MEMBERSHIP_ACTIONS
     list_display = ["user", "collectivity", "state", "is_referent", "requested_at", "decided_at"]
     list_filter = ["state", "is_referent", "collectivity__kind"]
     list_select_related = ["user", "collectivity"]
     search_fields = ["user__email", "user__last_name", "collectivity__name", "collectivity__siren"]
     autocomplete_fields = ["user", "collectivity"]
-    readonly_fields = ["state", "requested_at", "decided_at", "decided_by", "reason"]
+    readonly_fields = ["state", "requested_at", "decided_at", "decided_by", "reason", "timeline"]
     fields = [
         "user",
         "collectivity",
@@ -205,6 +206,7 @@ class MembershipAdmin(ObjectActionsMixin, HistoryAdmin):
         "decided_at",
         "decided_by",
         "reason",
+        "timeline",
     ]
     export_fields = [
         "user__email",

@@ -12,6 +12,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from expect.core import events
+from expect.core.models import Event
 from expect.notifications import emails
 from expect.organisations.models import Collectivity
 
@@ -87,27 +89,40 @@ def _lock_pending(membership: Membership, by: User) -> Membership:
 def membership_confirm(*, membership: Membership, by: User) -> Membership:
     """Confirm a pending member. The first member DAECT confirms becomes the referent."""
     membership = _lock_pending(membership, by)
-    membership.state = Membership.State.ACTIVE
     membership.decided_at = timezone.now()
     membership.decided_by = by
     has_referent = (
         Membership.objects.referents().filter(collectivity_id=membership.collectivity_id).exists()
     )
     membership.is_referent = not has_referent
-    membership.save(update_fields=["state", "decided_at", "decided_by", "is_referent"])
-    transaction.on_commit(partial(emails.membership_confirmed, membership))
+    events.transition(
+        membership,
+        by=by,
+        to=Membership.State.ACTIVE,
+        allowed_from=[Membership.State.PENDING],
+        verb=Event.Verb.MEMBERSHIP_CONFIRMED,
+        fields=["decided_at", "decided_by", "is_referent"],
+        notify=[partial(emails.membership_confirmed, membership)],
+    )
     return membership
 
 
 @transaction.atomic
 def membership_refuse(*, membership: Membership, by: User, reason: str) -> Membership:
     membership = _lock_pending(membership, by)
-    membership.state = Membership.State.REFUSED
     membership.decided_at = timezone.now()
     membership.decided_by = by
     membership.reason = reason
-    membership.save(update_fields=["state", "decided_at", "decided_by", "reason"])
-    transaction.on_commit(partial(emails.membership_refused, membership))
+    events.transition(
+        membership,
+        by=by,
+        to=Membership.State.REFUSED,
+        allowed_from=[Membership.State.PENDING],
+        verb=Event.Verb.MEMBERSHIP_REFUSED,
+        comment=reason,
+        fields=["decided_at", "decided_by", "reason"],
+        notify=[partial(emails.membership_refused, membership)],
+    )
     return membership
 
 

@@ -88,6 +88,8 @@ SENTENCES: dict[str, Any] = {
     Verb.REPORT_ACCEPTED: gettext_lazy("Report accepted by %(actor)s"),
     Verb.REPORT_PUBLISHED: gettext_lazy("Report published in the library by %(actor)s"),
     Verb.REPORT_UNPUBLISHED: gettext_lazy("Report withdrawn from the library by %(actor)s"),
+    Verb.MEMBERSHIP_CONFIRMED: gettext_lazy("Membership confirmed by %(actor)s"),
+    Verb.MEMBERSHIP_REFUSED: gettext_lazy("Membership refused by %(actor)s"),
     Verb.ASSIGNED: gettext_lazy("Assignment changed by %(actor)s"),
 }
 

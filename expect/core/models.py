@@ -194,6 +194,9 @@ class Event(models.Model):
         REPORT_ACCEPTED = "report.accepted", _("Report accepted")
         REPORT_PUBLISHED = "report.published", _("Report published")
         REPORT_UNPUBLISHED = "report.unpublished", _("Report withdrawn from the library")
+        # Memberships of a collectivity (accounts).
+        MEMBERSHIP_CONFIRMED = "membership.confirmed", _("Membership confirmed")
+        MEMBERSHIP_REFUSED = "membership.refused", _("Membership refused")
         # Any object of the instructor's desk.
         ASSIGNED = "assigned", _("Assignment to an instructor")
 
@@ -268,10 +271,19 @@ class Event(models.Model):
         verbose_name=_("report"),
     )
 
+    membership = models.ForeignKey(
+        "accounts.Membership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("membership"),
+    )
+
     objects = EventQuerySet.as_manager()
 
     # The objects an event can be about, most specific first.
-    SUBJECTS = ("report", "label", "proposal", "mission", "request", "application")
+    SUBJECTS = ("report", "label", "proposal", "mission", "request", "application", "membership")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -293,7 +305,8 @@ class Event(models.Model):
                 | Q(request__isnull=False)
                 | Q(proposal__isnull=False)
                 | Q(mission__isnull=False)
-                | Q(report__isnull=False),
+                | Q(report__isnull=False)
+                | Q(membership__isnull=False),
                 name="core_event_is_about_something",
             ),
         ]

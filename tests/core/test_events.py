@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +15,7 @@ from missions import services as missions
 from reports import services as reports
 from tests.accounts.factories import EmbassyAgentFactory, MembershipFactory, UserFactory
 from tests.labellisation.factories import CommitteeSessionFactory, complete_application
-from tests.missions.factories import MissionFactory, MissionRequestFactory
+from tests.missions.factories import MissionFactory, MissionProposalFactory, MissionRequestFactory
 from tests.reports.test_report_services import _submitted
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,7 @@ def test_granting_says_until_when(submitted, anne):
 
 
 def test_scheduling_names_the_committee(submitted, anne):
-    committee = CommitteeSessionFactory(
-        date=D(2099, 1, 27), application_deadline=D(2099, 1, 16)
-    )
+    committee = CommitteeSessionFactory(date=D(2099, 1, 27), application_deadline=D(2099, 1, 16))
     labellisation.application_start_review(application=submitted, by=anne)
     labellisation.application_schedule(application=submitted, by=anne, committee=committee)
     event = submitted.events.last()
@@ -195,3 +193,44 @@ def test_the_admin_change_page_shows_the_same_timeline(client, submitted, anne):
     page = client.get(url).content.decode()
     assert "Compléments demandés par Anne Martin" in page
     assert timezone.localtime(submitted.events.last().at).strftime("%d/%m/%Y à %H:%M") in page
+
+
+def test_the_embassy_reads_its_need_timeline_without_the_proposals(client, anne):
+    agent = EmbassyAgentFactory()
+    need = MissionRequestFactory(created_by=agent, embassy=agent.embassy)
+    missions.request_submit(need=need, by=agent)
+    missions.request_qualify(need=need, by=anne)
+    Event.objects.create(
+        verb=Event.Verb.PROPOSAL_DECLINED,
+        request=need,
+        proposal=MissionProposalFactory(request=need),
+        actor=anne,
+        from_state="open",
+        to_state="declined",
+        comment="Commune voisine : pas disponible",
+        data={"collectivity": "Commune voisine"},
+    )
+    url = reverse("missions:request_detail", args=[need.pk])
+    client.force_login(agent)
+    page = client.get(url).content.decode()
+    assert "Besoin qualifié par Anne Martin" in page
+    assert "Commune voisine" not in page
+    client.force_login(anne)
+    assert "Commune voisine" in client.get(url).content.decode()
+
+
+def test_deciding_a_membership_writes_one_event_of_the_same_shape(referent):
+    from expect.accounts import services as accounts
+
+    confirmed = MembershipFactory(collectivity=referent.membership.collectivity)
+    refused = MembershipFactory(collectivity=referent.membership.collectivity)
+    accounts.membership_confirm(membership=confirmed, by=referent)
+    accounts.membership_refuse(membership=refused, by=referent, reason="Inconnu du service.")
+    name = referent.get_full_name()
+    assert confirmed.events.get().sentence == f"Adhésion confirmée par {name}"
+    assert refused.events.get().text == (
+        f"Demande d’adhésion refusée par {name} : Inconnu du service."
+    )
+    with pytest.raises(PermissionDenied):  # decided already: nothing more to decide
+        accounts.membership_refuse(membership=confirmed, by=referent, reason="Trop tard.")
+    assert confirmed.events.count() == 1

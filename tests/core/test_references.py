@@ -160,3 +160,13 @@ def test_a_member_finds_nothing_of_another_collectivity_by_reference(client):
     client.force_login(member)
     url = reverse("labellisation:application_detail", args=[other.pk])
     assert client.get(url).status_code == 404
+
+
+def test_rows_inserted_in_bulk_get_their_references_in_one_update():
+    from expect.core.references import fill_references
+
+    application = LabelApplicationFactory()
+    LabelApplication.objects.filter(pk=application.pk).update(reference=None)
+    assert fill_references(LabelApplication) == 1
+    application.refresh_from_db()
+    assert application.reference == f"EXPE-CT-{application.pk:06d}"

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from expect.notifications.events import all_notices
 from expect.notifications.forms import field_name
 from expect.notifications.models import Preference
 from tests.accounts.factories import EmbassyAgentFactory
@@ -20,9 +21,18 @@ LABEL_EXPIRY = "labellisation.label_expiry"
 REPORT_DUE = "reports.report_due"
 
 
+def _notices(role: str) -> tuple[str, ...]:
+    """The notices of events (expect.notifications.events) offered to a role."""
+    return tuple(notice.kind for notice in all_notices() if role in notice.roles)
+
+
+MEMBER_KINDS = (INFO, PROPOSAL, COMMITTEE, OPINION, *_notices("member"))
+EMBASSY_KINDS = ("missions.need_info_awaited", OPINION, *_notices("embassy"))
+
+
 def _member_choices(**changes) -> dict:
     """Every optional message of a member, as they happen, with `changes` applied."""
-    data = {field_name(kind): "immediate" for kind in (INFO, PROPOSAL, COMMITTEE, OPINION)}
+    data = {field_name(kind): "immediate" for kind in MEMBER_KINDS}
     return data | {field_name(kind): mode for kind, mode in changes.items()}
 
 
@@ -41,7 +51,7 @@ def test_a_member_sees_a_choice_for_each_optional_message_of_their_role(client, 
     response = client.get(URL)
     assert response.status_code == 200
     fields = response.context["form"].fields
-    assert set(fields) == {field_name(k) for k in (INFO, PROPOSAL, COMMITTEE, OPINION)}
+    assert set(fields) == {field_name(k) for k in MEMBER_KINDS}
     # An embassy's or DAECT's messages are not offered to a member.
     assert field_name(SUMMARY) not in fields
     assert field_name("missions.need_info_awaited") not in fields
@@ -123,16 +133,15 @@ def test_an_embassy_agent_chooses_among_the_messages_of_an_embassy(client):
     agent = EmbassyAgentFactory()
     client.force_login(agent)
     response = client.get(URL)
-    assert set(response.context["form"].fields) == {
-        field_name("missions.need_info_awaited"),
-        field_name(OPINION),
-    }
+    assert set(response.context["form"].fields) == {field_name(k) for k in EMBASSY_KINDS}
     assert response.context["form"].mandatory == []
-    response = client.post(
-        URL, {field_name("missions.need_info_awaited"): "digest", field_name(OPINION): "off"}
-    )
+    data = {field_name(kind): "immediate" for kind in EMBASSY_KINDS}
+    data |= {field_name("missions.need_info_awaited"): "digest", field_name(OPINION): "off"}
+    response = client.post(URL, data)
     assert response.status_code == 302
-    assert _saved(agent) == {"missions.need_info_awaited": "digest", OPINION: "off"}
+    saved = _saved(agent)
+    assert (saved["missions.need_info_awaited"], saved[OPINION]) == ("digest", "off")
+    assert set(saved) == set(EMBASSY_KINDS)
 
 
 def test_daect_turns_off_the_summary_of_its_daily_digest(client, daect):
@@ -143,7 +152,8 @@ def test_daect_turns_off_the_summary_of_its_daily_digest(client, daect):
         "digest",
         "off",
     ]
-    client.post(URL, {field_name(SUMMARY): "off", field_name(OPINION): "immediate"})
+    data = {field_name(kind): "immediate" for kind in (OPINION, *_notices("daect"))}
+    client.post(URL, data | {field_name(SUMMARY): "off"})
     assert _saved(daect)[SUMMARY] == "off"
 
 

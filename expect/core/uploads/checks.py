@@ -18,8 +18,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from .disarm import damaged_pdf, disarm_pdf
 from expect.core.formats import file_size
+
+from .disarm import damaged_pdf, disarm_pdf
 
 PDF_MAGIC = b"%PDF-"
 # Viewers look for the end-of-file marker in the last kilobyte (PDF 1.7, implementation
