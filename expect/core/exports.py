@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -37,7 +38,7 @@ def neutralise(text: str) -> str:
 def _field(model: type[models.Model], name: str) -> models.Field | None:
     try:
         return model._meta.get_field(name)
-    except Exception:  # a property, such as `reference`
+    except FieldDoesNotExist:  # a property, such as `reference`
         return None
 
 
