@@ -421,7 +421,7 @@ def check_mission_dates(
 ) -> None:
     """What `mission_plan` refuses, for the forms to say it next to the fields.
 
-    New dates never lie in the past; dates outside the need's desired period need
+    New dates never lie in the past; new dates outside the need's desired period need
     DAECT's explicit confirmation, given with a reason.
     """
     if return_ < departure:
@@ -436,7 +436,8 @@ def check_mission_dates(
             "past",
         )
     need = mission.request
-    if outside_desired_period(need, departure, return_) and not outside_period_reason.strip():
+    outside = moved and outside_desired_period(need, departure, return_)
+    if outside and not outside_period_reason.strip():
         raise _refuse(
             _(
                 "These dates lie outside the desired period of the need (%(start)s to %(end)s). "
@@ -470,7 +471,9 @@ def mission_plan(
     mission.departure_date, mission.return_date, mission.place = departure, return_, place
     mission.save(update_fields=["departure_date", "return_date", "place"])
     dates = f"{_day(departure)} → {_day(return_)}, {place}"
-    if outside_desired_period(mission.request, departure, return_):
+    if outside_period_reason.strip() and outside_desired_period(
+        mission.request, departure, return_
+    ):
         dates += "\n" + _("Outside the desired period, confirmed by DAECT: %(reason)s") % {
             "reason": outside_period_reason.strip()
         }
