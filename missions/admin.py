@@ -385,7 +385,12 @@ class MissionAdmin(ArchiveAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (localtime(e.at).strftime("%d/%m/%Y %H:%M"), e.actor, describe_change(e), e.comment)
+                (
+                    localtime(e.at).strftime("%d/%m/%Y %H:%M"),
+                    e.actor or _("The portal (mission calendar)"),
+                    describe_change(e),
+                    e.comment,
+                )
                 for e in events
             ),
         )
