@@ -113,8 +113,7 @@ def _check_changeable(need: MissionRequest, by: User) -> None:
 def request_create(*, need: MissionRequest, by: User) -> MissionRequest:
     """Save a new draft need, filled in by an agent, for their embassy."""
     check_embassy_covers(by, need.country)
-    need.pk, need.state = None, RState.DRAFT
-    need.created_by, need.embassy = by, by.embassy
+    need.state, need.created_by, need.embassy = RState.DRAFT, by, by.embassy
     need.save()
     return need
 
