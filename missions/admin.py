@@ -6,7 +6,6 @@ only a mission's dates, place and budget are typed in the admin.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -274,34 +273,10 @@ class MissionProposalAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMix
 
 
 from .admin_feedback import FollowUpInline, PartnerFeedbackInline  # noqa: E402
+from .forms_missions import MissionDatesForm  # noqa: E402
 
-
-class MissionForm(forms.ModelForm):
-    """The dates and the place; saved through `services.mission_plan`, checked here first."""
-
-    class Meta:
-        model = Mission
-        fields = ["departure_date", "return_date", "place"]
-
-    def clean(self):
-        cleaned = super().clean()
-        departure, return_ = cleaned.get("departure_date"), cleaned.get("return_date")
-        if not {"departure_date", "return_date", "place"} & set(self.changed_data):
-            return cleaned
-        if self.instance.state not in (Mission.State.PLANNED, Mission.State.CONFIRMED):
-            raise ValidationError(
-                _("The dates of a mission that started no longer change."), code="started"
-            )
-        if departure is None or return_ is None:
-            raise ValidationError(_("Give both the departure and the return."), code="dates")
-        if return_ < departure:
-            self.add_error(
-                "return_date",
-                ValidationError(
-                    _("The return cannot come before the departure."), code="return_before"
-                ),
-            )
-        return cleaned
+# The dates form lives with the other forms: it checks what `services.mission_plan` checks.
+MissionForm = MissionDatesForm
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -377,7 +352,18 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
             None,
             {"fields": ["reference", "request", "collectivity", "state", "cancel_reason", "sheet"]},
         ),
-        (_("Dates and place"), {"fields": ["departure_date", "return_date", "place"]}),
+        (
+            _("Dates and place"),
+            {
+                "fields": [
+                    "departure_date",
+                    "return_date",
+                    "place",
+                    "outside_period_confirmed",
+                    "outside_period_reason",
+                ]
+            },
+        ),
         (None, {"fields": ["report_due_on", "assigned_to", "team", "total"]}),
         (_("Timeline"), {"fields": ["timeline"]}),
     ]
@@ -477,6 +463,7 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
                 departure=form.cleaned_data["departure_date"],
                 return_=form.cleaned_data["return_date"],
                 place=form.cleaned_data["place"],
+                outside_period_reason=form.cleaned_data.get("outside_period_reason", ""),
             )
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))

@@ -179,6 +179,10 @@ def embassy_relay(*, mission: Mission, by: User, answers: dict) -> PartnerFeedba
     """The embassy records the partner's answers itself (met, phoned…), once."""
     if not can_relay_feedback(by, mission):
         raise PermissionDenied(_("Only the embassy of the country relays the partner's answers."))
+    if not mission.is_back:
+        raise ValidationError(
+            _("The partner's opinion is recorded once the team is back."), code="not_back"
+        )
     now = timezone.now()
     feedback, _created = PartnerFeedback.objects.select_for_update().get_or_create(
         mission=mission,

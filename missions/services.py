@@ -165,8 +165,7 @@ def _check_changeable(need: MissionRequest, by: User) -> None:
 def request_create(*, need: MissionRequest, by: User) -> MissionRequest:
     """Save a new draft need, filled in by an agent, for their embassy."""
     check_embassy_covers(by, need.country)
-    need.pk, need.state = None, RState.DRAFT
-    need.created_by, need.embassy = by, by.embassy
+    need.state, need.created_by, need.embassy = RState.DRAFT, by, by.embassy
     need.save()
     return need
 
@@ -502,7 +501,7 @@ def check_mission_dates(
 ) -> None:
     """What `mission_plan` refuses, for the forms to say it next to the fields.
 
-    New dates never lie in the past; dates outside the need's desired period need
+    New dates never lie in the past; new dates outside the need's desired period need
     DAECT's explicit confirmation, given with a reason.
     """
     if return_ < departure:
@@ -517,7 +516,8 @@ def check_mission_dates(
             "past",
         )
     need = mission.request
-    if outside_desired_period(need, departure, return_) and not outside_period_reason.strip():
+    outside = moved and outside_desired_period(need, departure, return_)
+    if outside and not outside_period_reason.strip():
         raise _refuse(
             _(
                 "These dates lie outside the desired period of the need (%(start)s to %(end)s). "
@@ -560,7 +560,9 @@ def mission_plan(
     mission.save(update_fields=["departure_date", "return_date", "place"])
     changed = had_dates and mission.state == MState.CONFIRMED
     comment = ""
-    if outside_desired_period(mission.request, departure, return_):
+    if outside_period_reason.strip() and outside_desired_period(
+        mission.request, departure, return_
+    ):
         comment = _("Outside the desired period, confirmed by DAECT: %(reason)s") % {
             "reason": outside_period_reason.strip()
         }

@@ -285,3 +285,22 @@ def test_a_member_says_what_followed_on_the_portal(client):
     assert follow_up.continuing_cooperation and follow_up.answered_by == member
     page = client.get(reverse("missions:mission_detail", args=[mission.pk])).content.decode()
     assert "Convention signée en juin." in page
+
+
+def test_the_embassy_relays_only_once_the_team_is_back():
+    mission = _mission()
+    Mission.objects.filter(pk=mission.pk).update(state=Mission.State.CONFIRMED)
+    mission.refresh_from_db()
+    agent = EmbassyAgentFactory(embassy__countries=["SN"])
+    with pytest.raises(ValidationError) as refused:
+        feedback.embassy_relay(mission=mission, by=agent, answers=ANSWERS)
+    assert refused.value.code == "not_back"
+    assert not PartnerFeedback.objects.exists()
+
+
+def test_the_partner_s_page_speaks_spanish(client, django_capture_on_commit_callbacks):
+    _mission(language="es")
+    _sweep(RETURN + datetime.timedelta(days=21), django_capture_on_commit_callbacks)
+    with _on(RETURN + datetime.timedelta(days=22)):
+        page = client.get(_link("maire@podor.sn")).content.decode()
+    assert "¿Se satisfizo la necesidad?" in page and "Enviar mis respuestas" in page
