@@ -80,6 +80,7 @@ def test_a_need_becomes_a_mission_with_its_report_due_date_and_sheet(visitor):
 
     page = visitor.goto(f"/missions/{mission.pk}/")
     assert expected.strftime("%d/%m/%Y") in page.content()
+    visitor.check_zoom_and_reflow()
     sheet = page.request.get(visitor.base_url + f"/missions/{mission.pk}/fiche.pdf")
     assert sheet.ok and sheet.body().startswith(b"%PDF")
 

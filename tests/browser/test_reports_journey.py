@@ -85,6 +85,7 @@ def test_a_report_is_handed_in_revised_accepted_published_and_found(visitor, tmp
 
     page = visitor.goto(f"/bibliotheque/?q={WORD}")
     assert "Ziguinchor" in page.content() or "Lyon" in page.content()
+    visitor.check_zoom_and_reflow()
     theme = mission.request.theme_id
     booklet = page.request.get(visitor.base_url + f"/bibliotheque/livret.pdf?theme={theme}")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(booklet.body())).pages)
