@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expect.accounts.models import User
 from expect.accounts.pending import pending_page
 from expect.accounts.permissions import pending_membership
+from expect.core.confirm import confirmation_required
 from expect.core.decorators import daect_required
 
 from .. import matching, services
@@ -162,6 +163,18 @@ def request_matching(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(MissionProposal, pk=pk)
+    if page := confirmation_required(
+        request,
+        title=_("Confirm the mission with %(collectivity)s?")
+        % {"collectivity": proposal.collectivity},
+        question=_(
+            "The mission is created with this team; the other collectivities still in the "
+            "running are thanked and their proposals closed."
+        ),
+        confirm_label=_("Yes, confirm the mission"),
+        cancel_url=reverse("missions:request_matching", args=[proposal.request_id]),
+    ):
+        return page
     try:
         mission = services.proposal_confirm(proposal=proposal, by=request.user)
     except ValidationError as error:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.accounts.models import User
+from expect.core.confirm import confirmation_required
 from missions.models import Mission
 
 from .. import services
@@ -254,6 +255,20 @@ def report_file(request: HttpRequest, mission_pk: int) -> FileResponse:
 @require_POST
 def report_submit(request: HttpRequest, mission_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
+    # Those who may hand it in confirm first; the others get the service's refusal.
+    if _refusal(request.user, report) is None and (
+        page := confirmation_required(
+            request,
+            title=_("Hand in the report?"),
+            question=_(
+                "The report is handed in once, for the whole team: it can then no longer be "
+                "changed, unless DAECT asks for a revision."
+            ),
+            confirm_label=_("Yes, hand it in"),
+            cancel_url=reverse("reports:report_detail", args=[mission_pk]),
+        )
+    ):
+        return page
     try:
         services.report_submit(report=report, by=request.user)
     except PermissionDenied as error:

@@ -62,7 +62,9 @@ def test_a_need_becomes_a_mission_with_its_report_due_date_and_sheet(visitor):
 
     visitor.sign_in(f"daect@{DEMO_DOMAIN}", DEMO_PASSWORD)
     visitor.goto(f"/besoins/{need.pk}/correspondances/")
-    visitor.click(f"{_('Confirm')} — {lyon}")
+    # Confirming the mission asks first, in a modal.
+    visitor.page.get_by_role("button", name=f"{_('Confirm')} — {lyon}").click()
+    visitor.click(_("Yes, confirm the mission"))
     mission = Mission.objects.get(request=need)
     assert set(mission.experts.values_list("email", flat=True)) == {
         f"expert@{DEMO_DOMAIN}",

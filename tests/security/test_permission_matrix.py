@@ -352,6 +352,7 @@ MISSIONS = {
             _url("missions:proposal_confirm", "proposal"),
             expect(404, daect=405),
             post=expect(404, daect=302),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "missions:mission_list": [Case(_url("missions:mission_list"), expect(200))],
@@ -409,6 +410,7 @@ REPORTS = {
             _mission_url("reports:report_submit"),
             expect(405),
             post=expect(404, of_a(403), expert_on=302, embassy_x=403, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "reports:report_comment": [
