@@ -143,6 +143,23 @@ def request_matching(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("missions:request_matching", pk)
         return _matching_page(request, need, None)
     form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = len(form.cleaned_data["collectivities"])
+        if page := confirmation_required(
+            request,
+            title=_("Send the proposals?"),
+            question=ngettext(
+                "The need is proposed to %(count)d collectivity; its members are told by "
+                "e-mail at once.",
+                "The need is proposed to %(count)d collectivities; their members are told by "
+                "e-mail at once.",
+                count,
+            )
+            % {"count": count},
+            confirm_label=_("Yes, send the proposals"),
+            cancel_url=reverse("missions:request_matching", args=[pk]),
+        ):
+            return page
     if request.method == "POST" and form.is_valid() and _propose(request, need, form):
         count = len(form.cleaned_data["collectivities"])
         messages.success(

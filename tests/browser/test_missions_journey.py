@@ -49,7 +49,10 @@ def test_a_need_becomes_a_mission_with_its_report_due_date_and_sheet(visitor):
     page = visitor.goto(f"/besoins/{need.pk}/correspondances/")
     assert _("The label stays valid over the whole desired period.") in page.content()
     page.locator(f"#collectivity-{lyon.pk}").check(force=True)  # the DSFR label covers the box
-    visitor.click(_("Propose the need to the ticked collectivities"))
+    visitor.page.get_by_role(
+        "button", name=_("Propose the need to the ticked collectivities")
+    ).click()
+    visitor.click(_("Yes, send the proposals"))
     visitor.sign_out()
 
     page = visitor.sign_in(f"referent@{DEMO_DOMAIN}", DEMO_PASSWORD)

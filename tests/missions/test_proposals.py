@@ -49,6 +49,7 @@ def _propose(client, need, *collectivities, deadline=None):
             "collectivities": [c.pk for c in collectivities],
             "deadline": (deadline or _in_two_weeks()).isoformat(),
             "message": "La commune attend une réponse rapide.",
+            **CONFIRMED,
         },
     )
 
