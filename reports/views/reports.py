@@ -216,6 +216,14 @@ def report_annex_delete(request: HttpRequest, mission_pk: int, annex_pk: int) ->
     if refusal := _refusal(request.user, report):
         return _forbidden(request, refusal)
     annex = get_object_or_404(report.annexes, pk=annex_pk)
+    if page := confirmation_required(
+        request,
+        title=_("Remove %(name)s?") % {"name": annex.original_name},
+        question=_("The document will be deleted for good."),
+        confirm_label=_("Yes, remove it"),
+        cancel_url=reverse("reports:report_edit", args=[mission_pk]) + "#annexes",
+    ):
+        return page
     try:
         services.annex_delete(annex=annex, by=request.user)
     except (PermissionDenied, ValidationError) as error:

@@ -344,7 +344,7 @@ def test_an_annex_is_removed_from_a_draft(client, tmp_path, django_capture_on_co
     annex = ReportAnnex.objects.get()
     assert (tmp_path / annex.file.name).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_url("report_annex_delete", report, annex.pk))
+        response = client.post(_url("report_annex_delete", report, annex.pk), CONFIRMED)
     assert response["Location"] == _url("report_edit", report) + "#annexes"
     assert not ReportAnnex.objects.exists()
     assert not (tmp_path / annex.file.name).exists()
@@ -364,7 +364,7 @@ def test_an_annex_of_a_handed_in_report_is_kept(client):
     services.report_submit(report=report, by=expert)
     client.force_login(expert)
     annex = ReportAnnex.objects.get()
-    assert client.post(_url("report_annex_delete", report, annex.pk)).status_code == 403
+    assert client.post(_url("report_annex_delete", report, annex.pk), CONFIRMED).status_code == 403
     assert ReportAnnex.objects.filter(pk=annex.pk).exists()
 
 

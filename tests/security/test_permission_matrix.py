@@ -315,6 +315,7 @@ MISSIONS = {
             _url("missions:request_attachment_delete", "need", "need_attachment"),
             expect(405),
             post=expect(404, embassy_x=302, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "missions:request_matching": [
@@ -403,6 +404,7 @@ REPORTS = {
             _mission_url("reports:report_annex_delete", "annex"),
             expect(405),
             post=expect(404, of_a(403), expert_on=302, embassy_x=403, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "reports:report_submit": [
