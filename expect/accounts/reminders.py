@@ -35,6 +35,8 @@ class MembershipAwaited(Rule):
     label = gettext_lazy("Membership request of your collectivity, not confirmed after 3 days")
     template = "membership_awaited"
     roles = (User.Role.MEMBER, User.Role.DAECT)
+    # Someone waits to work for the collectivity: the referent cannot turn this off.
+    mandatory = True
 
     def pending(self, now: datetime, step: str, delay: timedelta):
         start = catch_up_start(timezone.localdate(now))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from expect.accounts.models import User
 from expect.core.archive import discard_draft
+from expect.core.confirm import confirmation_required
 from expect.core.downloads import document_download
 from expect.core.models import Event
 from expect.core.uploads import tell_what_was_removed
@@ -243,6 +244,14 @@ def request_attachment_delete(request: HttpRequest, pk: int, attachment_pk: int)
     if refusal := _refusal(request.user, need):
         return _forbidden(request, refusal)
     attachment = get_object_or_404(need.attachments, pk=attachment_pk)
+    if page := confirmation_required(
+        request,
+        title=_("Remove %(name)s?") % {"name": attachment.original_name},
+        question=_("The document will be deleted for good."),
+        confirm_label=_("Yes, remove it"),
+        cancel_url=reverse("missions:request_detail", args=[pk]) + "#documents",
+    ):
+        return page
     try:
         services.request_attachment_delete(attachment=attachment, by=request.user)
     except PermissionDenied as error:

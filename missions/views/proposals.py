@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from expect.accounts.models import User
 from expect.accounts.pending import pending_page
 from expect.accounts.permissions import pending_membership
+from expect.core.confirm import confirmation_required
 from expect.core.decorators import daect_required
 
 from .. import matching, services
@@ -145,6 +146,23 @@ def request_matching(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("missions:request_matching", pk)
         return _matching_page(request, need, None)
     form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = len(form.cleaned_data["collectivities"])
+        if page := confirmation_required(
+            request,
+            title=_("Send the proposals?"),
+            question=ngettext(
+                "The need is proposed to %(count)d collectivity; its members are told by "
+                "e-mail at once.",
+                "The need is proposed to %(count)d collectivities; their members are told by "
+                "e-mail at once.",
+                count,
+            )
+            % {"count": count},
+            confirm_label=_("Yes, send the proposals"),
+            cancel_url=reverse("missions:request_matching", args=[pk]),
+        ):
+            return page
     if request.method == "POST" and form.is_valid() and _propose(request, need, form):
         count = len(form.cleaned_data["collectivities"])
         messages.success(
@@ -167,6 +185,18 @@ def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("missions.confirm_proposal"):
         raise PermissionDenied
     proposal = get_object_or_404(MissionProposal, pk=pk)
+    if page := confirmation_required(
+        request,
+        title=_("Confirm the mission with %(collectivity)s?")
+        % {"collectivity": proposal.collectivity},
+        question=_(
+            "The mission is created with this team; the other collectivities still in the "
+            "running are thanked and their proposals closed."
+        ),
+        confirm_label=_("Yes, confirm the mission"),
+        cancel_url=reverse("missions:request_matching", args=[proposal.request_id]),
+    ):
+        return page
     try:
         mission = services.proposal_confirm(proposal=proposal, by=request.user)
     except ValidationError as error:

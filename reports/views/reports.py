@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from expect.accounts.models import User
+from expect.core.confirm import confirmation_required
 from expect.core.downloads import document_download
 from expect.core.uploads import tell_what_was_removed
 from missions.models import Mission
@@ -207,6 +208,14 @@ def report_annex_delete(request: HttpRequest, mission_pk: int, annex_pk: int) ->
     if refusal := _refusal(request.user, report):
         return _forbidden(request, refusal)
     annex = get_object_or_404(report.annexes, pk=annex_pk)
+    if page := confirmation_required(
+        request,
+        title=_("Remove %(name)s?") % {"name": annex.original_name},
+        question=_("The document will be deleted for good."),
+        confirm_label=_("Yes, remove it"),
+        cancel_url=reverse("reports:report_edit", args=[mission_pk]) + "#annexes",
+    ):
+        return page
     try:
         services.annex_delete(annex=annex, by=request.user)
     except (PermissionDenied, ValidationError) as error:
@@ -240,6 +249,20 @@ def report_file(request: HttpRequest, mission_pk: int) -> HttpResponse:
 @require_POST
 def report_submit(request: HttpRequest, mission_pk: int) -> HttpResponse:
     report = _report(request, mission_pk)
+    # Those who may hand it in confirm first; the others get the service's refusal.
+    if _refusal(request.user, report) is None and (
+        page := confirmation_required(
+            request,
+            title=_("Hand in the report?"),
+            question=_(
+                "The report is handed in once, for the whole team: it can then no longer be "
+                "changed, unless DAECT asks for a revision."
+            ),
+            confirm_label=_("Yes, hand it in"),
+            cancel_url=reverse("reports:report_detail", args=[mission_pk]),
+        )
+    ):
+        return page
     try:
         services.report_submit(report=report, by=request.user)
     except PermissionDenied as error:

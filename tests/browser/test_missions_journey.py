@@ -49,7 +49,10 @@ def test_a_need_becomes_a_mission_with_its_report_due_date_and_sheet(visitor):
     page = visitor.goto(f"/besoins/{need.pk}/correspondances/")
     assert _("The label stays valid over the whole desired period.") in page.content()
     page.locator(f"#collectivity-{lyon.pk}").check(force=True)  # the DSFR label covers the box
-    visitor.click(_("Propose the need to the ticked collectivities"))
+    visitor.page.get_by_role(
+        "button", name=_("Propose the need to the ticked collectivities")
+    ).click()
+    visitor.click(_("Yes, send the proposals"))
     visitor.sign_out()
 
     page = visitor.sign_in(f"referent@{DEMO_DOMAIN}", DEMO_PASSWORD)
@@ -62,7 +65,9 @@ def test_a_need_becomes_a_mission_with_its_report_due_date_and_sheet(visitor):
 
     visitor.sign_in(f"daect@{DEMO_DOMAIN}", DEMO_PASSWORD)
     visitor.goto(f"/besoins/{need.pk}/correspondances/")
-    visitor.click(f"{_('Confirm')} — {lyon}")
+    # Confirming the mission asks first, in a modal.
+    visitor.page.get_by_role("button", name=f"{_('Confirm')} — {lyon}").click()
+    visitor.click(_("Yes, confirm the mission"))
     mission = Mission.objects.get(request=need)
     assert set(mission.experts.values_list("email", flat=True)) == {
         f"expert@{DEMO_DOMAIN}",
@@ -80,6 +85,7 @@ def test_a_need_becomes_a_mission_with_its_report_due_date_and_sheet(visitor):
 
     page = visitor.goto(f"/missions/{mission.pk}/")
     assert expected.strftime("%d/%m/%Y") in page.content()
+    visitor.check_zoom_and_reflow()
     sheet = page.request.get(visitor.base_url + f"/missions/{mission.pk}/fiche.pdf")
     assert sheet.ok and sheet.body().startswith(b"%PDF")
 

@@ -21,6 +21,7 @@ def test_a_member_opens_her_deadlines_and_takes_a_reminder_in_the_daily_digest(v
     member = User.objects.get(email=f"membre@{DEMO_DOMAIN}")
     feed = CalendarFeed.objects.get(user=member)
     assert page.locator("#feed-url").input_value().endswith(f"/calendrier/{feed.token}.ics")
+    visitor.check_zoom_and_reflow()
 
     visitor.click(_("Choose which reminders I receive by e-mail"), role="link")
     group = page.get_by_role("group", name=str(ProposalAwaited.label))

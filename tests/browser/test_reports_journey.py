@@ -48,7 +48,8 @@ def test_a_report_is_handed_in_revised_accepted_published_and_found(visitor, tmp
     page.locator("#id_file").set_input_files(_pdf(tmp_path))
     visitor.click(_("Save the draft"))
     visitor.goto(url)
-    visitor.click(_("Hand in the report"))
+    visitor.page.get_by_role("button", name=_("Hand in the report")).click()
+    visitor.click(_("Yes, hand it in"))
     visitor.sign_out()
 
     page = visitor.sign_in(f"ambassade@{DEMO_DOMAIN}", DEMO_PASSWORD)
@@ -68,7 +69,8 @@ def test_a_report_is_handed_in_revised_accepted_published_and_found(visitor, tmp
     page.locator("#id_recommendations").fill("Publier la carte en ligne.")
     visitor.click(_("Save the draft"))
     visitor.goto(url)
-    visitor.click(_("Hand in the report"))
+    visitor.page.get_by_role("button", name=_("Hand in the report")).click()
+    visitor.click(_("Yes, hand it in"))
     visitor.sign_out()
 
     visitor.sign_in(f"daect@{DEMO_DOMAIN}", DEMO_PASSWORD)
@@ -85,6 +87,7 @@ def test_a_report_is_handed_in_revised_accepted_published_and_found(visitor, tmp
 
     page = visitor.goto(f"/bibliotheque/?q={WORD}")
     assert "Ziguinchor" in page.content() or "Lyon" in page.content()
+    visitor.check_zoom_and_reflow()
     theme = mission.request.theme_id
     booklet = page.request.get(visitor.base_url + f"/bibliotheque/livret.pdf?theme={theme}")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(booklet.body())).pages)

@@ -249,7 +249,8 @@ def test_the_agent_removes_a_document_of_a_draft(client, agent):
     client.force_login(agent)
     client.post(_url("request_attachment_add", need.pk), {"file": _pdf()})
     attachment = RequestAttachment.objects.get()
-    client.post(_url("request_attachment_delete", need.pk, attachment.pk))
+    # Confirmed (in the modal, or on the confirmation page).
+    client.post(_url("request_attachment_delete", need.pk, attachment.pk), {"confirmed": "1"})
     assert not RequestAttachment.objects.exists()
 
 

@@ -22,6 +22,9 @@ from tests.accounts.factories import EmbassyAgentFactory, MembershipFactory, Use
 from tests.missions.factories import MissionProposalFactory, MissionRequestFactory, labelled_member
 from tests.organisations.factories import CollectivityFactory
 
+# The person confirmed (in the modal, or on the confirmation page).
+CONFIRMED = {"confirmed": "1"}
+
 pytestmark = pytest.mark.django_db
 RState = MissionRequest.State
 PState = MissionProposal.State
@@ -46,6 +49,7 @@ def _propose(client, need, *collectivities, deadline=None):
             "collectivities": [c.pk for c in collectivities],
             "deadline": (deadline or _in_two_weeks()).isoformat(),
             "message": "La commune attend une réponse rapide.",
+            **CONFIRMED,
         },
     )
 
@@ -121,7 +125,7 @@ def test_a_need_is_proposed_to_two_accepted_by_one_with_a_new_expert_and_confirm
     matching_page = client.get(_url("request_matching", need))
     assert matching_page.context["accepted"] == [lyon_proposal]
     assert _url("proposal_confirm", lyon_proposal) in matching_page.content.decode()
-    response = client.post(_url("proposal_confirm", lyon_proposal))
+    response = client.post(_url("proposal_confirm", lyon_proposal), CONFIRMED)
     mission = Mission.objects.get()
     assert response["Location"] == _url("mission_detail", mission)
     assert mission.collectivity == lyon
@@ -442,7 +446,7 @@ def test_only_daect_confirms(client):
     proposal = _accepted()
     member = proposal.experts.get()
     client.force_login(member)
-    assert client.post(_url("proposal_confirm", proposal)).status_code == 404
+    assert client.post(_url("proposal_confirm", proposal), CONFIRMED).status_code == 404
     assert client.get(_url("proposal_confirm", proposal)).status_code == 404
     assert not Mission.objects.exists()
 
@@ -450,7 +454,7 @@ def test_only_daect_confirms(client):
 def test_an_open_proposal_cannot_be_confirmed(client, daect):
     proposal, _member = _open_proposal(MissionRequestFactory(state=RState.MATCHED))
     client.force_login(daect)
-    response = client.post(_url("proposal_confirm", proposal))
+    response = client.post(_url("proposal_confirm", proposal), CONFIRMED)
     assert response["Location"] == _url("request_matching", proposal.request)
     assert not Mission.objects.exists()
 

@@ -72,7 +72,7 @@ def test_the_legal_deadlines_of_the_role_are_listed_as_always_sent(client, membe
     client.force_login(member)
     response = client.get(URL)
     mandatory = [rule.kind for rule in response.context["form"].mandatory]
-    assert mandatory == [LABEL_EXPIRY, REPORT_DUE]
+    assert mandatory == ["accounts.membership_awaited", LABEL_EXPIRY, REPORT_DUE]
     # The daily digest is a way of delivery, not a message of any role: it is not listed.
     assert "notifications.digest" not in mandatory
     assert field_name(LABEL_EXPIRY) not in response.context["form"].fields

@@ -20,6 +20,9 @@ from reports.models import EmbassyComment, MissionReport, ReportAnnex
 from tests.accounts.factories import EmbassyAgentFactory, MembershipFactory
 from tests.reports.factories import MissionReportFactory, returned_mission
 
+# The person confirmed (in the modal, or on the confirmation page).
+CONFIRMED = {"confirmed": "1"}
+
 pytestmark = pytest.mark.django_db
 State = MissionReport.State
 
@@ -116,7 +119,7 @@ def test_others_get_a_404(client, stranger):
     client.force_login(stranger())
     for name in ("report_detail", "report_file", "report_edit"):
         assert client.get(_url(name, report)).status_code == 404
-    assert client.post(_url("report_submit", report)).status_code == 404
+    assert client.post(_url("report_submit", report), CONFIRMED).status_code == 404
 
 
 def test_a_visitor_is_sent_to_sign_in(client):
@@ -341,7 +344,7 @@ def test_an_annex_is_removed_from_a_draft(client, tmp_path, django_capture_on_co
     annex = ReportAnnex.objects.get()
     assert (tmp_path / annex.file.name).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_url("report_annex_delete", report, annex.pk))
+        response = client.post(_url("report_annex_delete", report, annex.pk), CONFIRMED)
     assert response["Location"] == _url("report_edit", report) + "#annexes"
     assert not ReportAnnex.objects.exists()
     assert not (tmp_path / annex.file.name).exists()
@@ -361,7 +364,7 @@ def test_an_annex_of_a_handed_in_report_is_kept(client):
     services.report_submit(report=report, by=expert)
     client.force_login(expert)
     annex = ReportAnnex.objects.get()
-    assert client.post(_url("report_annex_delete", report, annex.pk)).status_code == 403
+    assert client.post(_url("report_annex_delete", report, annex.pk), CONFIRMED).status_code == 403
     assert ReportAnnex.objects.filter(pk=annex.pk).exists()
 
 
@@ -412,7 +415,7 @@ def test_an_annex_of_another_report_is_not_found(client):
 def test_handing_in_tells_daect_and_the_embassy(client, daect):
     report = _complete()
     client.force_login(_expert(report))
-    response = client.post(_url("report_submit", report))
+    response = client.post(_url("report_submit", report), CONFIRMED)
     assert response["Location"] == _url("report_detail", report)
     report.refresh_from_db()
     assert report.state == State.SUBMITTED
@@ -425,7 +428,7 @@ def test_an_incomplete_report_is_not_handed_in(client):
     report = MissionReportFactory()  # no PDF yet
     client.force_login(_expert(report))
     assert client.get(_url("report_detail", report)).context["missing"]
-    response = client.post(_url("report_submit", report), follow=True)
+    response = client.post(_url("report_submit", report), CONFIRMED, follow=True)
     assert "error" in _message_levels(response)
     report.refresh_from_db()
     assert report.state == State.DRAFT
@@ -435,9 +438,9 @@ def test_an_incomplete_report_is_not_handed_in(client):
 def test_a_second_submission_is_refused(client):
     report = _complete()
     client.force_login(_expert(report))
-    client.post(_url("report_submit", report))
+    client.post(_url("report_submit", report), CONFIRMED)
     sent = len(mail.outbox)
-    response = client.post(_url("report_submit", report), follow=True)
+    response = client.post(_url("report_submit", report), CONFIRMED, follow=True)
     assert "error" in _message_levels(response)
     assert report.events.filter(to_state=State.SUBMITTED).count() == 1
     assert len(mail.outbox) == sent
@@ -447,7 +450,7 @@ def test_a_member_off_the_team_cannot_hand_it_in(client):
     report = _complete()
     member = MembershipFactory(collectivity=report.mission.collectivity, state="active").user
     client.force_login(member)
-    assert client.post(_url("report_submit", report)).status_code == 403
+    assert client.post(_url("report_submit", report), CONFIRMED).status_code == 403
     report.refresh_from_db()
     assert report.state == State.DRAFT
 
@@ -458,7 +461,7 @@ def test_after_a_revision_request_the_experts_edit_and_hand_in_again(client, dae
     client.force_login(_expert(report))
     assert client.get(_url("report_detail", report)).context["can_edit"]
     client.post(_url("report_edit", report), _edit_data(results="Budget ajouté."))
-    client.post(_url("report_submit", report))
+    client.post(_url("report_submit", report), CONFIRMED)
     report.refresh_from_db()
     assert (report.state, report.results) == (State.SUBMITTED, "Budget ajouté.")
 

@@ -327,6 +327,7 @@ MISSIONS = {
             _url("missions:request_attachment_delete", "need", "need_attachment"),
             expect(405),
             post=expect(404, embassy_x=302, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "missions:request_matching": [
@@ -364,6 +365,7 @@ MISSIONS = {
             _url("missions:proposal_confirm", "proposal"),
             expect(404, daect=405),
             post=expect(404, daect=302),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "missions:mission_list": [Case(_url("missions:mission_list"), expect(200))],
@@ -432,6 +434,7 @@ REPORTS = {
             _mission_url("reports:report_annex_delete", "annex"),
             expect(405),
             post=expect(404, of_a(403), expert_on=302, embassy_x=403, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "reports:report_submit": [
@@ -439,6 +442,7 @@ REPORTS = {
             _mission_url("reports:report_submit"),
             expect(405),
             post=expect(404, of_a(403), expert_on=302, embassy_x=403, daect=403),
+            data=lambda w: {"confirmed": "1"},
         )
     ],
     "reports:report_comment": [
