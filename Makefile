@@ -18,12 +18,17 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# Debian's Chromium drives the browser tests; Playwright never downloads a browser.
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser) and
+# ClamAV's daemon scans uploads in the tests (they start it on a signature file of their own).
+CLAMD ?= /usr/sbin/clamd
 browser:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests…"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	  test -x $(CLAMD) || missing="$$missing clamav-daemon"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian's$$missing for the tests…"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  fi
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

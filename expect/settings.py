@@ -310,9 +310,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.scan_held_uploads",
         "schedule": crontab(minute="*/5"),
     },
-    # Hook for the mission calendar (missions moved to under way / returned on their
-    # dates): add its entry here, before the sweep's minute, so that the report
-    # reminders of a mission returned today are planned by the same hour's sweep.
+    # The mission calendar moves confirmed missions to under way and returned on their
+    # dates; it runs before the sweep's minute so that the report reminders of a mission
+    # returned today are planned by the same hour's sweep.
+    "missions-calendar": {
+        "task": "missions.advance_on_calendar",
+        "schedule": crontab(minute=1),
+    },
+    # The foreign partner's feedback and the collectivity's follow-ups at 6 and 12 months
+    # (and their single reminder), once a day in the morning.
+    "missions-what-followed": {
+        "task": "missions.what_followed",
+        "schedule": crontab(hour=9, minute=15),
+    },
 }
 
 # Reminders (expect/notifications): a step missed while the system was down is still
