@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.addresses import EmailAddress
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.limits import LONG_TEXT, SHORT_TEXT
 from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Language, Theme
 
@@ -41,7 +43,7 @@ class CommitteeSession(models.Model):
         related_name="committees",
         verbose_name=_("members"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=SHORT_TEXT)
 
     objects = CommitteeSessionQuerySet.as_manager()
     history = AuditTrail(m2m_fields=[members])
@@ -106,8 +108,12 @@ class LabelApplication(Archivable):
         Theme, on_delete=models.PROTECT, related_name="label_applications", verbose_name=_("theme")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    expertise = models.TextField(_("description of the expertise"), blank=True)
-    territory_actions = models.TextField(_("actions on its own territory"), blank=True)
+    expertise = models.TextField(
+        _("description of the expertise"), blank=True, max_length=LONG_TEXT
+    )
+    territory_actions = models.TextField(
+        _("actions on its own territory"), blank=True, max_length=LONG_TEXT
+    )
     commitment = models.BooleanField(
         _("commitment to work with the Ministry on proposed missions"), default=False
     )
@@ -124,7 +130,9 @@ class LabelApplication(Archivable):
         default=False,
         help_text=_("DAECT put the dossier on this committee's agenda although it came late."),
     )
-    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason of the decision"), blank=True, max_length=SHORT_TEXT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -178,7 +186,7 @@ class CooperationProject(models.Model):
     partner = models.CharField(_("partner authority"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("from (year)"))
     end_year = models.PositiveSmallIntegerField(_("to (year)"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["-start_year"]
@@ -209,7 +217,7 @@ class ProposedExpert(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200)
-    email = models.EmailField(_("e-mail address"))
+    email = EmailAddress(_("e-mail address"))
     languages = models.ManyToManyField(Language, blank=True, verbose_name=_("languages"))
 
     class Meta:
@@ -239,7 +247,7 @@ class ApplicationEvent(models.Model):
     at = models.DateTimeField(_("on"), default=timezone.now)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT)
     is_public = models.BooleanField(_("seen by the applicant"), default=True)
 
     class Meta:
@@ -327,7 +335,7 @@ class Label(Archivable):
         default=_verification_code,
         editable=False,
     )
-    state_reason = models.TextField(_("reason"), blank=True)
+    state_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
 
     objects = LabelQuerySet.as_manager()
     history = AuditTrail()
@@ -403,11 +411,11 @@ class Opinion(models.Model):
         verbose_name=_("asked by"),
     )
     requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
-    question = models.TextField(_("question"), blank=True)
+    question = models.TextField(_("question"), blank=True, max_length=SHORT_TEXT)
     recommendation = models.CharField(
         _("recommendation"), max_length=12, choices=Recommendation.choices, blank=True
     )
-    text = models.TextField(_("opinion"), blank=True)
+    text = models.TextField(_("opinion"), blank=True, max_length=LONG_TEXT)
     given_at = models.DateTimeField(_("given on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
 

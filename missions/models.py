@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.limits import LONG_TEXT, SHORT_TEXT
 from expect.core.models import UploadedDocument
 from expect.organisations.models import Collectivity, Embassy, Language, Theme
 
@@ -83,8 +84,8 @@ class MissionRequest(Archivable):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="mission_requests", verbose_name=_("theme")
     )
-    description = models.TextField(_("description of the need"))
-    expected_results = models.TextField(_("expected results"))
+    description = models.TextField(_("description of the need"), max_length=LONG_TEXT)
+    expected_results = models.TextField(_("expected results"), max_length=LONG_TEXT)
     period_start = models.DateField(_("desired period: from"))
     period_end = models.DateField(_("desired period: to"))
     duration_days = models.PositiveSmallIntegerField(_("duration (days)"))
@@ -95,7 +96,7 @@ class MissionRequest(Archivable):
         _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -171,7 +172,7 @@ class MissionProposal(models.Model):
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     response_deadline = models.DateField(_("answer before"))
-    message = models.TextField(_("message from DAECT"), blank=True)
+    message = models.TextField(_("message from DAECT"), blank=True, max_length=SHORT_TEXT)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -188,7 +189,7 @@ class MissionProposal(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
-    answer_reason = models.TextField(_("reason"), blank=True)
+    answer_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -283,7 +284,9 @@ class Mission(Archivable):
     departure_date = models.DateField(_("departure"), null=True, blank=True)
     return_date = models.DateField(_("return"), null=True, blank=True)
     report_due_on = models.DateField(_("report due on"), null=True, blank=True, editable=False)
-    cancel_reason = models.TextField(_("reason of the cancellation"), blank=True)
+    cancel_reason = models.TextField(
+        _("reason of the cancellation"), blank=True, max_length=SHORT_TEXT
+    )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
 
     objects = MissionQuerySet.as_manager()
@@ -369,7 +372,7 @@ class MissionEvent(models.Model):
     subject = models.CharField(_("object"), max_length=16)  # request, proposal or mission
     from_state = models.CharField(_("from"), max_length=16, blank=True)
     to_state = models.CharField(_("to"), max_length=16, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT)
 
     class Meta:
         ordering = ["at", "pk"]

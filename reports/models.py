@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.limits import LONG_TEXT, SHORT_TEXT
 from expect.core.models import UploadedDocument, random_upload_path
 from missions.models import Mission
 
@@ -59,12 +60,16 @@ class MissionReport(Archivable):
         Mission, on_delete=models.PROTECT, related_name="report", verbose_name=_("mission")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    summary = models.TextField(_("summary"), blank=True)
-    activities = models.TextField(_("activities"), blank=True)
-    results = models.TextField(_("results"), blank=True)
-    recommendations = models.TextField(_("recommendations to the partner"), blank=True)
-    follow_up = models.TextField(_("follow-up proposed"), blank=True)
-    lessons = models.TextField(_("lessons for other collectivities"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LONG_TEXT)
+    activities = models.TextField(_("activities"), blank=True, max_length=LONG_TEXT)
+    results = models.TextField(_("results"), blank=True, max_length=LONG_TEXT)
+    recommendations = models.TextField(
+        _("recommendations to the partner"), blank=True, max_length=LONG_TEXT
+    )
+    follow_up = models.TextField(_("follow-up proposed"), blank=True, max_length=LONG_TEXT)
+    lessons = models.TextField(
+        _("lessons for other collectivities"), blank=True, max_length=LONG_TEXT
+    )
     file = models.FileField(_("report (PDF)"), upload_to=random_upload_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
@@ -80,7 +85,7 @@ class MissionReport(Archivable):
     rating = models.PositiveSmallIntegerField(
         _("rating"), choices=Rating.choices, null=True, blank=True
     )
-    evaluation = models.TextField(_("DAECT evaluation"), blank=True)
+    evaluation = models.TextField(_("DAECT evaluation"), blank=True, max_length=LONG_TEXT)
     evaluated_at = models.DateTimeField(_("evaluated on"), null=True, blank=True)
     is_published = models.BooleanField(_("published in the library"), default=False)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
@@ -147,7 +152,7 @@ class EmbassyComment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=SHORT_TEXT)
     at = models.DateTimeField(_("on"), default=timezone.now)
 
     class Meta:
@@ -169,7 +174,7 @@ class ReportEvent(models.Model):
     at = models.DateTimeField(_("on"), default=timezone.now)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT)
 
     class Meta:
         ordering = ["at", "pk"]
