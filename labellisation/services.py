@@ -51,6 +51,12 @@ def _transition(
 ) -> LabelApplication:
     """Move a locked dossier to `to`, after checking who acts and from which state."""
     _require(guard, by, application)
+    # A discarded draft is finished: replaying a link to it (withdraw, submit) does nothing.
+    if application.is_archived:
+        raise ValidationError(
+            _("This application was discarded: nothing more can be done on it."),
+            code="archived",
+        )
     if application.state not in allowed_from:
         raise ValidationError(
             _("This is not possible while the application is “%(state)s”.")

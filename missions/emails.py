@@ -95,3 +95,8 @@ def mission_created(mission: Mission, closed: list[MissionProposal]) -> None:
             proposal=proposal,
             need=proposal.request,
         )
+
+
+def expert_naming_attempted(user: User, by: User, collectivity) -> None:
+    """A collectivity named as a new expert someone who already has an account elsewhere."""
+    _send_to([user], "expert_naming_attempted", inviter=by, collectivity=collectivity)

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from expect.accounts.models import Membership, User
 from expect.organisations.models import Collectivity
 
-from .experts import email_taken
-
 ANSWER_DELAY = datetime.timedelta(days=14)
 MAX_NEW_EXPERTS = 10
 
@@ -82,12 +80,6 @@ class NewExpertForm(forms.Form):
     last_name = User._meta.get_field("last_name").formfield()
     email = User._meta.get_field("email").formfield()
     position = User._meta.get_field("position").formfield(required=True)
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if refusal := email_taken(email):
-            raise refusal
-        return email
 
 
 class BaseNewExpertFormSet(forms.BaseFormSet):

@@ -57,6 +57,9 @@ def _move_request(
     comment: str = "",
     fields: Iterable[str] = (),
 ) -> MissionRequest:
+    # A discarded need is finished: replaying a link to it (submit, qualify) does nothing.
+    if need.is_archived:
+        raise _refuse(_("This need was discarded: nothing more can be done on it."), "archived")
     if need.state not in allowed:
         raise _refuse(
             _("This is not possible while the need is “%(state)s”.")
@@ -297,6 +300,8 @@ def _move_mission(
     fields: Iterable[str] = (),
 ) -> Mission:
     _require_daect(by)
+    if mission.is_archived:
+        raise _refuse(_("This mission is archived: nothing more can be done on it."), "archived")
     if mission.state not in allowed:
         raise _refuse(
             _("This is not possible while the mission is “%(state)s”.")

@@ -258,6 +258,8 @@ def _accept(request: HttpRequest, proposal: MissionProposal, form, new_experts) 
                 create_expert(proposal.collectivity, by=request.user, **block.cleaned_data)
                 for block in new_experts.filled_forms()
             ]
+            # None: an address of someone else's account, whose owner is told (experts.py).
+            created = [user for user in created if user is not None]
             services.proposal_accept(
                 proposal=proposal,
                 by=request.user,
