@@ -9,6 +9,8 @@ from .models import LabelApplication
 
 def is_applicant(user: User, application: LabelApplication) -> bool:
     """A confirmed member (not an expert) of the applying collectivity."""
+    if not user.is_authenticated:
+        return False
     membership = user.active_membership
     return bool(
         membership
@@ -29,7 +31,7 @@ def can_withdraw(user: User, application: LabelApplication) -> bool:
 
 def can_instruct(user: User, application: LabelApplication) -> bool:
     """Only DAECT staff review, schedule and decide."""
-    return user.is_daect
+    return user.is_authenticated and user.is_daect
 
 
 def is_opinion_giver(user: User, application: LabelApplication) -> bool:
@@ -54,4 +56,4 @@ def can_write_message(user: User, application: LabelApplication) -> bool:
         or application.state == application.State.DRAFT
     ):
         return False
-    return user.is_daect or is_applicant(user, application)
+    return (user.is_authenticated and user.is_daect) or is_applicant(user, application)

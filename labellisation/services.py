@@ -318,7 +318,7 @@ def label_revoke(*, label: Label, by: User, reason: str) -> Label:
 def _set_label_state(
     label: Label, by: User, to: str, allowed_from: Iterable[str], reason: str
 ) -> Label:
-    if not by.is_daect:
+    if not (by.is_authenticated and by.is_daect):
         raise PermissionDenied(_("Only DAECT changes the state of a label."))
     if to != Label.State.ACTIVE and not reason.strip():
         raise ValidationError(_("Give the reason of this decision."), code="reason_required")
@@ -415,7 +415,7 @@ def opinion_give(*, opinion: Opinion, by: User, recommendation: str, text: str) 
 
 @transaction.atomic
 def opinion_remind(*, opinion: Opinion, by: User) -> Opinion:
-    if not by.is_daect:
+    if not (by.is_authenticated and by.is_daect):
         raise PermissionDenied(_("Only DAECT sends reminders."))
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if opinion.is_given:

@@ -73,7 +73,7 @@ def _move_request(
 
 
 def _require_daect(user: User) -> None:
-    if not user.is_daect:
+    if not (user.is_authenticated and user.is_daect):
         raise PermissionDenied(_("Only DAECT can do this."))
 
 
