@@ -55,6 +55,7 @@ def _in_state(name: str, state: str, **kwargs: Callable[[World], object]):
 
 
 ARGUMENT_OF = {
+    "Label": "label",
     "LabelApplication": "application",
     "MissionRequest": "need",
     "Mission": "mission",
@@ -113,6 +114,9 @@ ROWS: dict[str, Row] = {
         lambda w: {"label": w.label, "reason": "Contrôle."},
         ("daect",),
     ),
+    "label_reinstate": Row(
+        labellisation.label_reinstate, "label", _in_state("label", "suspended"), ("daect",)
+    ),
     "label_revoke": Row(
         labellisation.label_revoke,
         "label",
@@ -162,7 +166,22 @@ ROWS: dict[str, Row] = {
         _in_state("mission", "planned", reason=_text("Annulée.")),
         ("daect",),
     ),
+    "mission_confirm": Row(
+        missions.mission_confirm, "mission", _in_state("mission", "planned"), ("daect",)
+    ),
+    "mission_start": Row(
+        missions.mission_start, "mission", _in_state("mission", "confirmed"), ("daect",)
+    ),
+    "mission_mark_returned": Row(
+        missions.mission_mark_returned, "mission", _in_state("mission", "under_way"), ("daect",)
+    ),
     # Reports.
+    "report_accept": Row(
+        reports.report_accept,
+        "report",
+        _in_state("report", "submitted", rating=lambda w: 3),
+        ("daect",),
+    ),
     "report_request_revision": Row(
         reports.report_request_revision,
         "report",
@@ -262,14 +281,9 @@ NOT_YET = {
     "application_resubmit",
     "application_schedule",
     "application_grant",
-    "label_reinstate",
     "opinion_request",
     "proposal_create",
     "proposal_confirm",
-    "mission_confirm",
-    "mission_start",
-    "mission_mark_returned",
     "report_start",
-    "report_accept",
     "invite",
 }
