@@ -166,6 +166,18 @@ ROWS: dict[str, Row] = {
         _in_state("mission", "planned", reason=_text("Annulée.")),
         ("daect",),
     ),
+    "mission_plan": Row(
+        missions.mission_plan,
+        "mission",
+        _in_state(
+            "mission",
+            "planned",
+            departure=lambda w: IN_A_MONTH,
+            return_=lambda w: IN_A_MONTH + datetime.timedelta(days=7),
+            place=_text("Dakar"),
+        ),
+        ("daect",),
+    ),
     "mission_confirm": Row(
         missions.mission_confirm, "mission", _in_state("mission", "planned"), ("daect",)
     ),
@@ -276,7 +288,6 @@ CHECKS = {"check_editable"}
 # Services whose world objects are not in a state they accept yet (each needs its own
 # prepared object); listed so that a new service is not forgotten silently.
 NOT_YET = {
-    "mission_plan",
     "application_submit",
     "application_resubmit",
     "application_schedule",
