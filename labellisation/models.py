@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from expect.core.addresses import EmailAddress
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
 from expect.core.formats import de_name
+from expect.core.limits import LONG_TEXT, SHORT_TEXT
 from expect.core.models import Event, EventManager, Referenced, UploadedDocument, assigned_to_field
 from expect.organisations.models import Collectivity, Language, Theme
 
@@ -44,7 +46,7 @@ class CommitteeSession(models.Model):
         related_name="committees",
         verbose_name=_("members"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=SHORT_TEXT)
     quorum = models.PositiveSmallIntegerField(
         _("quorum"),
         default=1,
@@ -208,8 +210,12 @@ class LabelApplication(Referenced, Archivable):
         Theme, on_delete=models.PROTECT, related_name="label_applications", verbose_name=_("theme")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    expertise = models.TextField(_("description of the expertise"), blank=True)
-    territory_actions = models.TextField(_("actions on its own territory"), blank=True)
+    expertise = models.TextField(
+        _("description of the expertise"), blank=True, max_length=LONG_TEXT
+    )
+    territory_actions = models.TextField(
+        _("actions on its own territory"), blank=True, max_length=LONG_TEXT
+    )
     commitment = models.BooleanField(
         _("commitment to work with the Ministry on proposed missions"), default=False
     )
@@ -226,7 +232,9 @@ class LabelApplication(Referenced, Archivable):
         default=False,
         help_text=_("DAECT put the dossier on this committee's agenda although it came late."),
     )
-    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason of the decision"), blank=True, max_length=SHORT_TEXT
+    )
     decision_session = models.ForeignKey(
         CommitteeSession,
         on_delete=models.PROTECT,
@@ -297,7 +305,7 @@ class CooperationProject(models.Model):
     partner = models.CharField(_("partner authority"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("from (year)"))
     end_year = models.PositiveSmallIntegerField(_("to (year)"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["-start_year"]
@@ -328,7 +336,7 @@ class ProposedExpert(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200)
-    email = models.EmailField(_("e-mail address"))
+    email = EmailAddress(_("e-mail address"))
     languages = models.ManyToManyField(Language, blank=True, verbose_name=_("languages"))
 
     class Meta:
@@ -418,7 +426,7 @@ class Label(Archivable):
         default=_verification_code,
         editable=False,
     )
-    state_reason = models.TextField(_("reason"), blank=True)
+    state_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
 
     objects = LabelQuerySet.as_manager()
     history = AuditTrail()
@@ -515,11 +523,11 @@ class Opinion(models.Model):
         verbose_name=_("asked by"),
     )
     requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
-    question = models.TextField(_("question"), blank=True)
+    question = models.TextField(_("question"), blank=True, max_length=SHORT_TEXT)
     recommendation = models.CharField(
         _("recommendation"), max_length=12, choices=Recommendation.choices, blank=True
     )
-    text = models.TextField(_("opinion"), blank=True)
+    text = models.TextField(_("opinion"), blank=True, max_length=LONG_TEXT)
     given_at = models.DateTimeField(_("given on"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
     conflict = models.CharField(

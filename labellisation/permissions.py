@@ -12,6 +12,8 @@ from .models import CommitteeSession, LabelApplication
 
 def is_applicant(user: User, application: LabelApplication) -> bool:
     """A confirmed member (not an expert) of the applying collectivity."""
+    if not user.is_authenticated:
+        return False
     membership = user.active_membership
     return bool(
         membership
@@ -51,7 +53,7 @@ def can_withdraw(user: User, application: LabelApplication) -> bool:
 
 def can_instruct(user: User, application: LabelApplication) -> bool:
     """Only DAECT staff review, schedule and decide."""
-    return user.is_daect
+    return user.is_authenticated and user.is_daect
 
 
 def opinion_candidates(application: LabelApplication | None = None) -> QuerySet[User]:
@@ -100,7 +102,7 @@ def can_write_message(user: User, application: LabelApplication) -> bool:
         or application.state == application.State.DRAFT
     ):
         return False
-    return user.is_daect or is_applicant(user, application)
+    return (user.is_authenticated and user.is_daect) or is_applicant(user, application)
 
 
 def can_chair(user: User, session: CommitteeSession) -> bool:

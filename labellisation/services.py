@@ -71,6 +71,13 @@ def _transition(
 
     The event written is left on `application.event` for the caller to complete.
     """
+    _require(guard, by, application)
+    # A discarded draft is finished: replaying a link to it (withdraw, submit) does nothing.
+    if application.is_archived:
+        raise ValidationError(
+            _("This application was discarded: nothing more can be done on it."),
+            code="archived",
+        )
     application.event = events.transition(
         application,
         by=by,
@@ -478,7 +485,7 @@ LABEL_VERBS = {
 def _set_label_state(
     label: Label, by: User, to: str, allowed_from: Iterable[str], reason: str
 ) -> Label:
-    if not by.is_daect:
+    if not (by.is_authenticated and by.is_daect):
         raise PermissionDenied(_("Only DAECT changes the state of a label."))
     if to != Label.State.ACTIVE and not reason.strip():
         raise ValidationError(_("Give the reason of this decision."), code="reason_required")
@@ -660,7 +667,7 @@ def opinion_withdraw(*, opinion: Opinion, by: User, reason: str = "") -> Opinion
 
 @transaction.atomic
 def opinion_remind(*, opinion: Opinion, by: User) -> Opinion:
-    if not by.is_daect:
+    if not (by.is_authenticated and by.is_daect):
         raise PermissionDenied(_("Only DAECT sends reminders."))
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if opinion.is_given:

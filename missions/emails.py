@@ -135,3 +135,8 @@ def follow_up_asked(follow_up) -> None:
         need=mission.request,
         url=url,
     )
+
+
+def expert_naming_attempted(user: User, by: User, collectivity) -> None:
+    """A collectivity named as a new expert someone who already has an account elsewhere."""
+    _send_to([user], "expert_naming_attempted", inviter=by, collectivity=collectivity)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from expect.accounts.models import Membership, User
 from expect.accounts.services import invite
 from expect.organisations.models import Collectivity
 
+from . import emails
 from .permissions import is_member_of
 
 
@@ -21,18 +22,13 @@ def can_add_expert(user: User, collectivity: Collectivity) -> bool:
     return is_member_of(user, collectivity.pk) or user.is_daect
 
 
-def email_taken(email: str) -> ValidationError | None:
-    """The refusal to give when an account already uses this address, else None."""
-    if not User.objects.filter(email__iexact=email.strip()).exists():
-        return None
-    return ValidationError(
-        _(
-            "An account already exists with the address %(email)s. If this person is a member "
-            "of your collectivity, tick their name in the list; otherwise contact DAECT."
-        )
-        % {"email": email.strip()},
-        code="email_taken",
-    )
+def _colleague(email: str, collectivity: Collectivity) -> User | None:
+    """The confirmed member of this collectivity who has the address, if any."""
+    return User.objects.filter(
+        email=email,
+        membership__collectivity=collectivity,
+        membership__state=Membership.State.ACTIVE,
+    ).first()
 
 
 @transaction.atomic
@@ -44,20 +40,24 @@ def create_expert(
     email: str,
     position: str,
     by: User,
-) -> User:
+) -> User | None:
     """An expert account, confirmed member of the collectivity, invited to choose a password.
 
-    The e-mail address stays unconfirmed until the expert follows the invitation.
+    The e-mail address stays unconfirmed until the expert follows the invitation. An
+    address that already has an account gives its colleague if they are a member here;
+    otherwise None, and its owner is told by e-mail: the form answers the same either
+    way, so it tells nobody which addresses have an account.
     """
     if not can_add_expert(by, collectivity):
         raise PermissionDenied(_("Only the collectivity's members add its experts."))
-    if refusal := email_taken(email):
-        raise refusal
+    email = User.objects.normalize_email(email)
+    if colleague := _colleague(email, collectivity):
+        return colleague  # the colleague the list shows anyway
     try:
         # A savepoint: the address may have been taken between the check and the insert.
         with transaction.atomic():
             user = User.objects.create_user(
-                email=email.strip(),
+                email=email,
                 first_name=first_name.strip(),
                 last_name=last_name.strip(),
                 position=position.strip(),
@@ -65,9 +65,12 @@ def create_expert(
                 email_confirmed_at=None,
             )
     except IntegrityError:
-        if refusal := email_taken(email):
-            raise refusal from None
-        raise
+        # Someone else's account: the member is not told whose address it is; its owner is.
+        owner = User.objects.filter(email=email).first()
+        if owner is None:
+            raise
+        transaction.on_commit(partial(emails.expert_naming_attempted, owner, by, collectivity))
+        return None
     Membership.objects.create(
         user=user,
         collectivity=collectivity,

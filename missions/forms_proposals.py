@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from expect.accounts.models import Membership, User
 from expect.organisations.models import Collectivity, Language
 
-from .experts import email_taken
 from .models import ExpertRosterEntry
 from .roster import pickable_entries
 
@@ -108,12 +107,6 @@ class NewExpertForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("Working languages"),
     )
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if refusal := email_taken(email):
-            raise refusal
-        return email
 
 
 class BaseNewExpertFormSet(forms.BaseFormSet):

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.limits import LONG_TEXT, SHORT_TEXT
 from expect.core.models import (
     Event,
     EventManager,
@@ -116,8 +117,8 @@ class MissionRequest(Referenced, Archivable):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="mission_requests", verbose_name=_("theme")
     )
-    description = models.TextField(_("description of the need"))
-    expected_results = models.TextField(_("expected results"))
+    description = models.TextField(_("description of the need"), max_length=LONG_TEXT)
+    expected_results = models.TextField(_("expected results"), max_length=LONG_TEXT)
     period_start = models.DateField(_("desired period: from"))
     period_end = models.DateField(_("desired period: to"))
     duration_days = models.PositiveSmallIntegerField(_("duration (days)"))
@@ -128,7 +129,7 @@ class MissionRequest(Referenced, Archivable):
         _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -219,7 +220,7 @@ class MissionProposal(models.Model):
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     response_deadline = models.DateField(_("answer before"))
-    message = models.TextField(_("message from DAECT"), blank=True)
+    message = models.TextField(_("message from DAECT"), blank=True, max_length=SHORT_TEXT)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -236,7 +237,7 @@ class MissionProposal(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
-    answer_reason = models.TextField(_("reason"), blank=True)
+    answer_reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
     experts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -363,7 +364,9 @@ class Mission(Referenced, Archivable):
     return_date = models.DateField(_("return"), null=True, blank=True)
     report_due_on = models.DateField(_("report due on"), null=True, blank=True, editable=False)
     assigned_to = assigned_to_field()
-    cancel_reason = models.TextField(_("reason of the cancellation"), blank=True)
+    cancel_reason = models.TextField(
+        _("reason of the cancellation"), blank=True, max_length=SHORT_TEXT
+    )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
 
     objects = MissionQuerySet.as_manager()

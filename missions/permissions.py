@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 def is_member_of(user: User, collectivity_id: int) -> bool:
     """A confirmed member (not an expert) of the collectivity."""
+    if not user.is_authenticated:
+        return False
     membership = user.active_membership
     return bool(
         membership

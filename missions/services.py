@@ -128,6 +128,9 @@ def _move_request(
     data: dict | None = None,
     also: Iterable = (),
 ) -> MissionRequest:
+    # A discarded need is finished: replaying a link to it (submit, qualify) does nothing.
+    if need.is_archived:
+        raise _refuse(_("This need was discarded: nothing more can be done on it."), "archived")
     events.transition(
         need,
         by=by,
@@ -144,7 +147,7 @@ def _move_request(
 
 
 def _require_daect(user: User) -> None:
-    if not user.is_daect:
+    if not (user.is_authenticated and user.is_daect):
         raise PermissionDenied(_("Only DAECT can do this."))
 
 
@@ -474,6 +477,8 @@ def _move_mission(
     """Move a locked mission; `by` is None when the calendar moves it (no actor to check)."""
     if by is not None:
         _require_daect(by)
+    if mission.is_archived:
+        raise _refuse(_("This mission is archived: nothing more can be done on it."), "archived")
     events.transition(
         mission,
         by=by,

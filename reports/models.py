@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from expect.core.archive import Archivable, ArchivableQuerySet, AuditTrail
+from expect.core.limits import LONG_TEXT, SHORT_TEXT
 from expect.core.models import (
     Event,
     EventManager,
@@ -79,12 +80,16 @@ class MissionReport(Archivable, ScannedFile):
         Mission, on_delete=models.PROTECT, related_name="report", verbose_name=_("mission")
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    summary = models.TextField(_("summary"), blank=True)
-    activities = models.TextField(_("activities"), blank=True)
-    results = models.TextField(_("results"), blank=True)
-    recommendations = models.TextField(_("recommendations to the partner"), blank=True)
-    follow_up = models.TextField(_("follow-up proposed"), blank=True)
-    lessons = models.TextField(_("lessons for other collectivities"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LONG_TEXT)
+    activities = models.TextField(_("activities"), blank=True, max_length=LONG_TEXT)
+    results = models.TextField(_("results"), blank=True, max_length=LONG_TEXT)
+    recommendations = models.TextField(
+        _("recommendations to the partner"), blank=True, max_length=LONG_TEXT
+    )
+    follow_up = models.TextField(_("follow-up proposed"), blank=True, max_length=LONG_TEXT)
+    lessons = models.TextField(
+        _("lessons for other collectivities"), blank=True, max_length=LONG_TEXT
+    )
     file = models.FileField(_("report (PDF)"), upload_to=random_upload_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
@@ -100,7 +105,7 @@ class MissionReport(Archivable, ScannedFile):
     rating = models.PositiveSmallIntegerField(
         _("rating"), choices=Rating.choices, null=True, blank=True
     )
-    evaluation = models.TextField(_("DAECT evaluation"), blank=True)
+    evaluation = models.TextField(_("DAECT evaluation"), blank=True, max_length=LONG_TEXT)
     evaluated_at = models.DateTimeField(_("evaluated on"), null=True, blank=True)
     assigned_to = assigned_to_field()
     is_published = models.BooleanField(_("published in the library"), default=False)
@@ -172,7 +177,7 @@ class EmbassyComment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=SHORT_TEXT)
     at = models.DateTimeField(_("on"), default=timezone.now)
 
     class Meta:

@@ -46,7 +46,8 @@ def can_edit(user: User, report: MissionReport) -> bool:
 def can_comment(user: User, report: MissionReport) -> bool:
     """The embassy of the mission's country comments a handed-in report."""
     return (
-        user.is_embassy_agent
+        user.is_authenticated
+        and user.is_embassy_agent
         and user.embassy.covers(report.mission.request.country.code)
         and report.state in (State.SUBMITTED, State.REVISION_REQUESTED, State.ACCEPTED)
     )
@@ -160,7 +161,7 @@ def report_submit(*, report: MissionReport, by: User) -> MissionReport:
 
 
 def _require_daect(user: User) -> None:
-    if not user.is_daect:
+    if not (user.is_authenticated and user.is_daect):
         raise PermissionDenied(_("Only DAECT evaluates reports."))
 
 

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.addresses import EmailAddressField
 from expect.organisations.models import Collectivity
 from expect.organisations.validators import validate_siren
 
-from .identity import EmailAddressField
 from .models import User
 
+# Far above any passphrase, far below what would make hashing a denial of service.
+PASSWORD_MAX_LENGTH = 1000
 SIREN_IN_TEXT = re.compile(r"\b(\d{9})\b")
 
 
@@ -117,12 +119,14 @@ class RegistrationForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters; not only digits, not a common password."),
     )
     password2 = forms.CharField(
         label=_("Password again"),
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     certify = forms.BooleanField(
@@ -229,6 +233,7 @@ class EmailChangeForm(forms.Form):
     password = forms.CharField(
         label=_("Your current password"),
         strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("To be sure it is you asking."),
     )
@@ -260,7 +265,7 @@ class EmailChangeForm(forms.Form):
 
 
 class EmailPasswordResetForm(PasswordResetForm):
-    """Django's, finding the account by the address in its one spelling (identity.py)."""
+    """Django's, finding the account by the address in its one spelling (core/addresses.py)."""
 
     email = EmailAddressField(
         check_deliverable=False,

@@ -8,13 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from expect.core import guards
-
-from .identity import canonical_email
+from expect.core.addresses import canonical_email
 
 
 def username(request: HttpRequest, credentials: dict | None) -> str:
     """The address in its one spelling: "Anne@X.fr", "anne@x.fr" and "ſanne"-style
-    spellings the database folds count together (expect/accounts/identity.py)."""
+    spellings the database folds count together (expect/core/addresses.py)."""
     field = settings.AXES_USERNAME_FORM_FIELD
     value = (credentials or {}).get(field) or request.POST.get(field, "")
     return canonical_email(value)

@@ -11,11 +11,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.addresses import EmailAddress, canonical_email
 from expect.core.archive import AuditTrail
+from expect.core.limits import SHORT_TEXT
 from expect.core.phones import PhoneField
 from expect.organisations.models import Collectivity, Embassy
-
-from .identity import EmailAddress, canonical_email
 
 
 class UserManager(BaseUserManager):
@@ -41,7 +41,7 @@ class UserManager(BaseUserManager):
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
-        # Django's only lowers the domain; an address here has one spelling (identity.py).
+        # Django's only lowers the domain; an address has one spelling (core/addresses.py).
         return canonical_email(email)
 
     def get_by_natural_key(self, username: str) -> User:
@@ -200,7 +200,7 @@ class Membership(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=SHORT_TEXT)
 
     objects = MembershipQuerySet.as_manager()
     history = AuditTrail()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -38,7 +38,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not second_factor.has_device(request.user):
         return redirect(_with_next("accounts:otp_enrol", _next_url(request)))
     if second_factor.is_verified(request.user):
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     form = SecondFactorCodeForm(
         request.POST or None,
         submit_label=_("Verify"),
@@ -57,7 +57,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     _("Only %(count)s backup codes left: generate new ones from your profile.")
                     % {"count": left},
                 )
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     context = page_context(_("Two-step verification"), form=form, next=_next_url(request))
     return render(request, "accounts/otp_verify.html", context)
 

@@ -10,6 +10,8 @@ def can_decide_membership(user: User, membership: Membership) -> bool:
 
     Nobody decides their own request, and only pending requests are decided.
     """
+    if not user.is_authenticated:
+        return False
     if membership.state != Membership.State.PENDING or membership.user_id == user.pk:
         return False
     if user.is_daect:

@@ -10,7 +10,8 @@ superusers included.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,7 +21,40 @@ from .admin_actions import RefuseForgedActions
 from .admin_tools import run_transition
 
 
-class HistoryAdmin(RefuseForgedActions, SimpleHistoryAdmin):
+class SafeInitialDataMixin:
+    """The add form's initial values taken from the query (`?user=3`), only if well-formed.
+
+    An autocomplete widget looks its initial value up in the database: `?user=abc`
+    would be a 500 instead of an empty field.
+    """
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.related_model is None:
+                continue
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            try:
+                for value in values:
+                    field.related_model._meta.pk.to_python(value)
+            except ValidationError:
+                del initial[name]
+        return initial
+
+
+class HistoryAdmin(SafeInitialDataMixin, RefuseForgedActions, SimpleHistoryAdmin):
+    def history_view(self, request: HttpRequest, object_id, extra_context=None):
+        # django-simple-history filters on the id as typed: "abc" would be a 500.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied

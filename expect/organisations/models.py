@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from expect.core.addresses import EmailAddress
+from expect.core.limits import ADDRESS, LONG_TEXT, SHORT_TEXT
 from expect.core.phones import PhoneField
 
 from .validators import normalise_search, validate_rna, validate_siren
@@ -75,7 +77,7 @@ class Theme(models.Model):
     name = models.CharField(_("name in French"), max_length=150, unique=True)
     name_en = models.CharField(_("name in English"), max_length=150, blank=True)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=SHORT_TEXT)
     sdgs = models.ManyToManyField(Sdg, blank=True, related_name="themes", verbose_name=_("SDGs"))
     is_active = models.BooleanField(
         _("open to applications"),
@@ -167,8 +169,8 @@ class Collectivity(models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    email = models.EmailField(_("contact e-mail"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=ADDRESS)
+    email = EmailAddress(_("contact e-mail"), blank=True)
     phone = PhoneField(_("phone"), blank=True)
     website = models.URLField(_("website"), blank=True)
     languages = models.ManyToManyField(
@@ -177,7 +179,9 @@ class Collectivity(models.Model):
         related_name="collectivities",
         verbose_name=_("languages spoken by its experts"),
     )
-    international_experience = models.TextField(_("international experience"), blank=True)
+    international_experience = models.TextField(
+        _("international experience"), blank=True, max_length=LONG_TEXT
+    )
     cooperation_countries = CountryField(
         _("countries of earlier cooperation"), multiple=True, blank=True
     )
@@ -256,9 +260,9 @@ class Embassy(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     countries = CountryField(_("countries covered"), multiple=True)
     city = models.CharField(_("city"), max_length=100)
-    email = models.EmailField(_("contact e-mail"), blank=True)
+    email = EmailAddress(_("contact e-mail"), blank=True)
     phone = PhoneField(_("phone"), blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=ADDRESS)
 
     class Meta:
         ordering = ["name"]

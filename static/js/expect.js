@@ -19,3 +19,20 @@ function enhanceCollectivitySearch(input) {
 }
 
 document.querySelectorAll("[data-collectivity-search]").forEach(enhanceCollectivitySearch);
+
+// The count of characters of a long free text, under it, as the person types. The page
+// already says the limit; the browser stops at it (maxlength), and so does the server.
+function enhanceCharCounter(counter) {
+  const field = document.querySelector(`[aria-describedby~="${counter.id}"]`);
+  if (!field) return;
+  const update = () => {
+    counter.textContent = counter.dataset.counterText.replace(
+      "__count__",
+      field.value.length.toLocaleString(document.documentElement.lang || "fr"),
+    );
+  };
+  field.addEventListener("input", update);
+  update();
+}
+
+document.querySelectorAll("[data-char-counter]").forEach(enhanceCharCounter);

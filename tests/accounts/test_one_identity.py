@@ -12,8 +12,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from expect.accounts.identity import canonical_email
 from expect.accounts.models import User
+from expect.core.addresses import canonical_email
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.organisations.factories import CollectivityFactory
 

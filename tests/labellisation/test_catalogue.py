@@ -187,7 +187,9 @@ def test_the_number_of_queries_does_not_grow_with_the_collectivities(client):
 def test_odd_filter_values_give_a_page_not_an_error(client, params):
     labelled()
     response = client.get(CATALOGUE, params)
-    assert response.status_code == 200
+    # A NUL byte is refused before the view with the 400 page (expect/core/guards.py).
+    nul = any("\x00" in value for value in params.values())
+    assert response.status_code == (400 if nul else 200)
     assert "<script>alert" not in response.content.decode()
 
 

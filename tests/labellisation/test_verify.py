@@ -110,6 +110,9 @@ HOSTILE = ["\x00", "ABCDE\x00FGH23", "x" * 5000, "<script>alert(1)</script>", "'
 def test_odd_input_in_the_form_is_refused_without_error(client, typed):
     LabelFactory()
     response = client.get(FORM, {"code": typed})
+    if "\x00" in typed:  # refused before the view (expect/core/guards.py)
+        assert response.status_code == 400
+        return
     assert response.status_code == 200
     assert response.context["form"].errors
     assert "<script>alert" not in response.content.decode()
@@ -119,7 +122,8 @@ def test_odd_input_in_the_form_is_refused_without_error(client, typed):
 def test_odd_input_in_the_address_is_an_unknown_code(client, code):
     LabelFactory()
     response = client.get(FORM + quote(code, safe="") + "/")
-    assert response.status_code == 404
+    # A NUL byte in the path is refused before any view (expect/core/guards.py).
+    assert response.status_code == (400 if "\x00" in code else 404)
     assert "<script>alert" not in response.content.decode()
 
 

@@ -330,18 +330,21 @@ def test_at_least_one_expert_is_named(client):
     assert proposal.state == PState.OPEN
 
 
-def test_a_new_expert_who_already_has_an_account_is_refused(client):
+@pytest.mark.parametrize("spelling", [AWA["email"], AWA["email"].upper()])
+def test_a_new_expert_with_someone_else_s_account_is_not_told_and_its_owner_is(client, spelling):
     proposal, member = _open_proposal()
-    UserFactory(email=AWA["email"])
+    owner = UserFactory(email=AWA["email"])
     client.force_login(member)
     response = client.post(
-        _url("proposal_accept", proposal),
-        _acceptance([member], [{**AWA, "email": AWA["email"].upper()}]),
+        _url("proposal_accept", proposal), _acceptance([member], [{**AWA, "email": spelling}])
     )
-    assert response.context["new_experts"].forms[0].has_error("email", "email_taken")
+    assert response.status_code == 302  # the answer a new address gets
     proposal.refresh_from_db()
-    assert proposal.state == PState.OPEN
+    assert proposal.state == PState.ACCEPTED
+    assert list(proposal.experts.all()) == [member]
     assert User.objects.filter(email__iexact=AWA["email"]).count() == 1
+    to_owner = [m for m in mail.outbox if m.to == [owner.email]]
+    assert len(to_owner) == 1 and "vous a désigné" in to_owner[0].body
 
 
 def test_the_same_new_expert_twice_is_refused(client):
@@ -486,9 +489,13 @@ def test_only_the_collectivity_s_members_add_its_experts(member):
 
 
 def test_an_address_already_in_use_gets_no_second_account(member):
-    with pytest.raises(ValidationError) as refusal:
-        create_expert(member.collectivity, by=member, **{**AWA, "email": member.email.upper()})
-    assert refusal.value.code == "email_taken"
+    colleague = create_expert(
+        member.collectivity, by=member, **{**AWA, "email": member.email.upper()}
+    )
+    assert colleague == member  # a member of this collectivity: the same account
+    stranger = UserFactory(email="ailleurs@example.fr")
+    assert create_expert(member.collectivity, by=member, **{**AWA, "email": stranger.email}) is None
+    assert User.objects.filter(email=stranger.email).count() == 1
 
 
 # Two DAECT agents confirm two acceptances of the same need at the same moment.

@@ -148,7 +148,8 @@ def test_bad_parameters_are_refused_without_an_error(client, params):
     published(year=2023)
     response = client.get(BOOKLET, params)
     assert response.status_code in (400, 404)
-    assert reverse("reports:library") in response.content.decode()
+    if not any("\x00" in value for value in params.values()):  # else the guard's 400 page
+        assert reverse("reports:library") in response.content.decode()
 
 
 def test_the_number_of_queries_does_not_grow_with_the_reports(client):

@@ -1,8 +1,12 @@
+import os
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests.security.clamd import Clamd
 from tests.security.world import World, build_world
@@ -45,3 +49,15 @@ def scanning(clamd, settings) -> Clamd:
     settings.CLAMAV_URL = clamd.url
     clamd.start()
     return clamd
+
+
+# Hypothesis: in CI (CI set), every run draws the same examples (derandomize) and keeps
+# no example database, so a failure is reproducible and never flaky; on a workstation,
+# examples that failed once are kept under var/ and tried first the next time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "dev", database=DirectoryBasedExampleDatabase(str(settings.BASE_DIR / "var" / "hypothesis"))
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)

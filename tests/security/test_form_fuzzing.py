@@ -179,11 +179,13 @@ def test_generated_posts_never_crash_nor_half_save(client, world, name):
     @settings(
         max_examples=25,
         deadline=None,
+        # Derandomised in CI by the "ci" profile (tests/security/conftest.py).
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        database=None,
     )
     @given(data=_data(fields, values))
     def post(data):
+        # The client runs the on-commit callbacks of each post (tests/conftest.py): an
+        # e-mail that cannot be built or sent after the commit fails the test here.
         with transaction.atomic():
             send = client.get if target.method == "get" else client.post
             response = send(url, data)
@@ -217,3 +219,29 @@ def test_a_nul_character_in_every_field_is_refused_cleanly(client, world, name):
     assert response.status_code < 500
     if response.status_code != 302:
         assert snapshot(world) == before
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["awa@" + "é" * 62 + ".sn", "awa@exa\u2028mple.sn", "awa@ab\ufffdc.sn", "aïssa@example.sn"],
+)
+def test_a_new_expert_address_no_message_can_reach_is_refused_before_any_commit(
+    client, world, address
+):
+    client.force_login(world.users["member_a"])
+    url = reverse("missions:proposal_accept", args=[world.proposal.pk])
+    before = snapshot(world)
+    data = {
+        "new-TOTAL_FORMS": "1",
+        "new-INITIAL_FORMS": "0",
+        "new-0-first_name": "Awa",
+        "new-0-last_name": "Diop",
+        "new-0-email": address,
+        "new-0-position": "Ingénieure",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "ne peut pas recevoir nos messages" in response.content.decode()
+    assert snapshot(world) == before
