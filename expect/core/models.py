@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .limits import SHORT_TEXT
 from .references import format_reference
 
 
@@ -213,7 +214,7 @@ class Event(models.Model):
     at = models.DateTimeField(_("on"), default=timezone.now, db_index=True)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT)
     is_public = models.BooleanField(
         _("seen by the owner"),
         default=True,

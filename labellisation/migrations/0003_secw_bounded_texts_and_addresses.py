@@ -11,11 +11,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='applicationevent',
-            name='comment',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='comment'),
-        ),
+        # The history's comment is bounded on the one Event table of this wave (core).
         migrations.AlterField(
             model_name='committeesession',
             name='notes',

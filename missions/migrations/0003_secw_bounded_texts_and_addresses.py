@@ -45,11 +45,7 @@ class Migration(migrations.Migration):
             name='cancel_reason',
             field=models.TextField(blank=True, max_length=5000, verbose_name='reason of the cancellation'),
         ),
-        migrations.AlterField(
-            model_name='missionevent',
-            name='comment',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='comment'),
-        ),
+        # The history's comment is bounded on the one Event table of this wave (core).
         migrations.AlterField(
             model_name='missionproposal',
             name='answer_reason',

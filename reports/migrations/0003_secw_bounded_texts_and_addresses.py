@@ -85,9 +85,5 @@ class Migration(migrations.Migration):
             name='summary',
             field=models.TextField(blank=True, max_length=20000, verbose_name='summary'),
         ),
-        migrations.AlterField(
-            model_name='reportevent',
-            name='comment',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='comment'),
-        ),
+        # The history's comment is bounded on the one Event table of this wave (core).
     ]
