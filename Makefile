@@ -19,11 +19,13 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser) and
-# ClamAV's daemon scans uploads in the tests (they start it on a signature file of their own).
+# ClamAV's daemon scans uploads in the tests (they start it on a signature file of their own);
+# nginx runs deploy/nginx.conf in front of a live server in the proxy test.
 CLAMD ?= /usr/sbin/clamd
 browser:
 	@missing=""; test -x $(CHROMIUM) || missing="$$missing chromium"; \
 	  test -x $(CLAMD) || missing="$$missing clamav-daemon"; \
+	  test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian's$$missing for the tests…"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
