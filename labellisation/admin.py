@@ -530,6 +530,7 @@ class OpinionAdmin(HistoryAdmin):
                 opinion=obj, by=request.user, reason=reason
             ),
             required=False,
+            permissions=["request_opinion"],
         ),
     ]
 

@@ -533,7 +533,9 @@ class Opinion(models.Model):
     conflict = models.CharField(
         _("conflict of interest"), max_length=10, choices=Conflict.choices, blank=True
     )
-    conflict_details = models.TextField(_("conflict of interest declared"), blank=True)
+    conflict_details = models.TextField(
+        _("conflict of interest declared"), blank=True, max_length=SHORT_TEXT
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core.limits import SHORT_TEXT
 from expect.organisations.models import Collectivity, Language
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -71,8 +72,8 @@ class PartnerFeedback(models.Model):
     usefulness = _rating(_("usefulness of the mission (1 to 5)"))
     rating_expertise = _rating(_("expertise of the French team (1 to 5)"))
     rating_organisation = _rating(_("organisation of the mission (1 to 5)"))
-    next_steps = models.TextField(_("what next?"), blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    next_steps = models.TextField(_("what next?"), blank=True, max_length=SHORT_TEXT)
+    comment = models.TextField(_("comment"), blank=True, max_length=SHORT_TEXT)
 
     objects = PartnerFeedbackQuerySet.as_manager()
 
@@ -129,7 +130,9 @@ class CollectivityFollowUp(models.Model):
         _("a decentralised cooperation agreement was signed or is being prepared"), default=False
     )
     other_funding = models.BooleanField(_("other funding was obtained"), default=False)
-    comment = models.TextField(_("what followed, in a few words"), blank=True)
+    comment = models.TextField(
+        _("what followed, in a few words"), blank=True, max_length=SHORT_TEXT
+    )
 
     class Meta:
         ordering = ["mission", "step"]

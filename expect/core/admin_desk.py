@@ -49,13 +49,14 @@ def assign_actions(service: Callable[..., object]) -> list:
     """The list actions "assign to me" and "assign to…" calling the app's assign service,
     `service(obj=…, by=…, to=…)`."""
 
-    @admin.action(description=gettext_lazy("Assign to me"))
+    # Assigning changes the record: the "change" right of its model (Instruction DAECT).
+    @admin.action(description=gettext_lazy("Assign to me"), permissions=["change"])
     def assign_to_me(modeladmin, request: HttpRequest, queryset):
         run_transition(
             request, queryset, lambda obj: service(obj=obj, by=request.user, to=request.user)
         )
 
-    @admin.action(description=gettext_lazy("Assign to an instructor…"))
+    @admin.action(description=gettext_lazy("Assign to an instructor…"), permissions=["change"])
     def assign_to(modeladmin, request: HttpRequest, queryset):
         from expect.accounts.models import User
 

@@ -158,7 +158,7 @@ class ReminderAdmin(RefuseForgedActions, admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(RefuseForgedActions, admin.ModelAdmin):
     """The other e-mails (workflow notices, invitations): what went out, what failed and why."""
 
     list_display = ["created_at", "name", "recipients", "subject", "status", "attempts", "sent_at"]
@@ -181,7 +181,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    @admin.action(description=gettext_lazy("Try the selected failed e-mails again"))
+    # Sending again is the same right as for the reminders' log ("resend_reminder").
+    def has_resend_reminder_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("notifications.resend_reminder")
+
+    @admin.action(
+        description=gettext_lazy("Try the selected failed e-mails again"),
+        permissions=["resend_reminder"],
+    )
     def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
         again = queryset.filter(status=OutboxMessage.Status.FAILED).exclude(subject="")
         count = again.update(

@@ -30,7 +30,7 @@ from expect.accounts.groups import (
 )
 from expect.accounts.models import Membership, User
 from expect.core.admin_actions import ObjectActionsMixin
-from expect.notifications.models import Reminder
+from expect.notifications.models import OutboxMessage, Reminder
 from expect.organisations.models import Collectivity, Embassy
 from labellisation.models import (
     ApplicationEvent,
@@ -85,6 +85,7 @@ WATCHED = [
     TOTPDevice,
     StaticDevice,
     Reminder,
+    OutboxMessage,
 ]
 _days = itertools.count(40)
 
@@ -198,6 +199,39 @@ def mission_in(state):
     return lambda: MissionFactory(state=state)
 
 
+def mission_on_its_dates(state):
+    """A mission whose departure and return have come: the calendar lets it move."""
+    today = timezone.localdate()
+    return lambda: MissionFactory(
+        state=state,
+        departure_date=today - timedelta(days=10),
+        return_date=today,
+    )
+
+
+def assigned(build):
+    """The record, given to a DAECT instructor (so that "assign to nobody" changes it)."""
+
+    def make():
+        built = build()
+        obj = built[0] if isinstance(built, tuple) else built
+        obj.assigned_to = UserFactory(role="daect")
+        obj.save(update_fields=["assigned_to"])
+        return built
+
+    return make
+
+
+def failed_outbox_message():
+    return OutboxMessage.objects.create(
+        name="accounts/invitation",
+        to=["agent@example.fr"],
+        subject="Invitation",
+        body="Bonjour",
+        status=OutboxMessage.Status.FAILED,
+    )
+
+
 def report_in(state, **kwargs):
     return lambda: MissionReportFactory(state=state, submitted_at=_now(), **kwargs)
 
@@ -305,8 +339,8 @@ BUTTONS = [
         ),
     ),
     Button(Mission, "confirm", planned_mission),
-    Button(Mission, "start", mission_in(MS.CONFIRMED)),
-    Button(Mission, "mark_returned", mission_in(MS.UNDER_WAY)),
+    Button(Mission, "start", mission_on_its_dates(MS.CONFIRMED)),
+    Button(Mission, "mark_returned", mission_on_its_dates(MS.UNDER_WAY)),
     Button(Mission, "cancel", with_data(MissionFactory, reason="Crise sanitaire.")),
     Button(
         MissionReport, "request_revision", with_data(report_in(RS.SUBMITTED), reason="Ajoutez.")
@@ -472,8 +506,8 @@ LIST_ACTIONS = [
     ListAction(MissionProposal, "confirm", accepted_proposal, PROGRAMME),
     *_exports(MissionProposal, accepted_proposal, READERS),
     ListAction(Mission, "confirm", planned_mission, PROGRAMME),
-    ListAction(Mission, "start", mission_in(MS.CONFIRMED), PROGRAMME),
-    ListAction(Mission, "mark_returned", mission_in(MS.UNDER_WAY), PROGRAMME),
+    ListAction(Mission, "start", mission_on_its_dates(MS.CONFIRMED), PROGRAMME),
+    ListAction(Mission, "mark_returned", mission_on_its_dates(MS.UNDER_WAY), PROGRAMME),
     ListAction(Mission, "cancel", MissionFactory, PROGRAMME, {**A, "reason": "Crise"}),
     ListAction(Mission, "archive_selected", MissionFactory, PROGRAMME),
     ListAction(Mission, "restore_selected", archived(MissionFactory), PROGRAMME),
@@ -514,6 +548,21 @@ LIST_ACTIONS = [
     ListAction(User, "anonymise_accounts", member_with_device, ACCOUNTS, {"confirm": "yes"}),
     *_exports(User, member_with_device, ALL_READERS),
     ListAction(Reminder, "resend", failed_reminder, PROGRAMME, changes=False),
+    ListAction(OutboxMessage, "send_again", failed_outbox_message, PROGRAMME),
+    ListAction(Opinion, "withdraw", not_given_opinion, PROGRAMME, {**A, "reason": "Plus utile"}),
+    *(
+        case
+        for model, build in [
+            (LabelApplication, submitted),
+            (MissionRequest, submitted_need),
+            (Mission, mission_in(MS.CONFIRMED)),
+            (MissionReport, report_in(RS.SUBMITTED)),
+        ]
+        for case in (
+            ListAction(model, "assign_to_me", build, PROGRAMME),
+            ListAction(model, "assign_to", assigned(build), PROGRAMME, {**A, "agent": "none"}),
+        )
+    ),
     *_exports(Reminder, failed_reminder, READERS),
 ]
 # The organisations' and taxonomies' lists: read by all, deleted by none.

@@ -107,7 +107,12 @@ def test_a_need_sent_back_reads_as_a_sentence(anne):
 
 def test_new_dates_are_a_change_never_planned_to_planned(anne):
     mission = MissionFactory()
-    args = {"departure": D(2099, 3, 2), "return_": D(2099, 3, 9), "place": "Dakar"}
+    args = {
+        "departure": D(2099, 3, 2),
+        "return_": D(2099, 3, 9),
+        "place": "Dakar",
+        "outside_period_reason": "Calendrier du partenaire",
+    }
     missions.mission_plan(mission=mission, by=anne, **args)
     missions.mission_plan(mission=mission, by=anne, **args)  # the same dates: nothing to say
     event = mission.events.get()
@@ -125,11 +130,13 @@ def _with_team():
 def test_confirming_then_changing_the_dates_says_they_changed(anne):
     mission = _with_team()
     missions.mission_plan(
-        mission=mission, by=anne, departure=D(2099, 3, 2), return_=D(2099, 3, 9), place="Dakar"
+        mission=mission, by=anne, departure=D(2099, 3, 2), return_=D(2099, 3, 9), place="Dakar",
+        outside_period_reason="Calendrier du partenaire",
     )
     missions.mission_confirm(mission=mission, by=anne)
     missions.mission_plan(
-        mission=mission, by=anne, departure=D(2099, 3, 3), return_=D(2099, 3, 9), place="Dakar"
+        mission=mission, by=anne, departure=D(2099, 3, 3), return_=D(2099, 3, 9), place="Dakar",
+        outside_period_reason="Calendrier du partenaire",
     )
     assert [e.verb for e in mission.events.all()] == [
         "mission.dates_set",
@@ -144,7 +151,8 @@ def test_confirming_then_changing_the_dates_says_they_changed(anne):
 def test_moving_to_the_same_state_is_refused_and_records_nothing(anne):
     mission = _with_team()
     missions.mission_plan(
-        mission=mission, by=anne, departure=D(2099, 3, 2), return_=D(2099, 3, 9), place="Dakar"
+        mission=mission, by=anne, departure=D(2099, 3, 2), return_=D(2099, 3, 9), place="Dakar",
+        outside_period_reason="Calendrier du partenaire",
     )
     missions.mission_confirm(mission=mission, by=anne)
     with pytest.raises(ValidationError) as error:
