@@ -620,7 +620,7 @@ def opinion_give(
         opinion.application,
         verb=Verb.OPINION_GIVEN,
         by=by,
-        comment=text,
+        comment=f"{opinion.get_recommendation_display()} : {text}",
         public=False,
     )
     return opinion

@@ -156,6 +156,8 @@ def accept_with_experts(
             position=new.position,
             by=by,
         )
+        if user is None:
+            continue  # someone else's account: its owner is told, the form says nothing
         add_to_roster(
             collectivity,
             name=user.get_full_name(),

@@ -130,12 +130,20 @@ def _with_team():
 def test_confirming_then_changing_the_dates_says_they_changed(anne):
     mission = _with_team()
     missions.mission_plan(
-        mission=mission, by=anne, departure=D(2099, 3, 2), return_=D(2099, 3, 9), place="Dakar",
+        mission=mission,
+        by=anne,
+        departure=D(2099, 3, 2),
+        return_=D(2099, 3, 9),
+        place="Dakar",
         outside_period_reason="Calendrier du partenaire",
     )
     missions.mission_confirm(mission=mission, by=anne)
     missions.mission_plan(
-        mission=mission, by=anne, departure=D(2099, 3, 3), return_=D(2099, 3, 9), place="Dakar",
+        mission=mission,
+        by=anne,
+        departure=D(2099, 3, 3),
+        return_=D(2099, 3, 9),
+        place="Dakar",
         outside_period_reason="Calendrier du partenaire",
     )
     assert [e.verb for e in mission.events.all()] == [
@@ -151,7 +159,11 @@ def test_confirming_then_changing_the_dates_says_they_changed(anne):
 def test_moving_to_the_same_state_is_refused_and_records_nothing(anne):
     mission = _with_team()
     missions.mission_plan(
-        mission=mission, by=anne, departure=D(2099, 3, 2), return_=D(2099, 3, 9), place="Dakar",
+        mission=mission,
+        by=anne,
+        departure=D(2099, 3, 2),
+        return_=D(2099, 3, 9),
+        place="Dakar",
         outside_period_reason="Calendrier du partenaire",
     )
     missions.mission_confirm(mission=mission, by=anne)

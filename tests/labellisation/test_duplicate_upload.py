@@ -3,11 +3,11 @@
 import io
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
+from expect.core.uploads import accept_upload
 from tests.labellisation.factories import AttachmentFactory, LabelApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,11 @@ def _media(settings, tmp_path):
 
 
 def _attach(application, **fields):
-    file = ContentFile(LETTER, name="lettre.pdf")
-    return AttachmentFactory(application=application, file=file, size=len(LETTER), **fields)
+    # What the portal stores is the disarmed copy of what was sent (expect.core.uploads).
+    checked = accept_upload(SimpleUploadedFile("lettre.pdf", LETTER))
+    return AttachmentFactory(
+        application=application, file=checked.file, size=checked.size, **fields
+    )
 
 
 def _post(client, application, content: bytes):

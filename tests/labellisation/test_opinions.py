@@ -165,7 +165,7 @@ def test_daect_withdraws_a_request_and_the_person_loses_the_dossier(client, daec
     opinion.refresh_from_db()
     assert opinion.withdrawn_by == daect and opinion.is_withdrawn
     event = ApplicationEvent.objects.filter(application=submitted, is_public=False).last()
-    assert "retirée" in event.comment and "Demande en double." in event.comment
+    assert "retirée" in event.text and "Demande en double." in event.comment
     assert not permissions.can_view(agent, submitted)
     client.force_login(agent)
     assert client.get(reverse("labellisation:opinion_give", args=[opinion.pk])).status_code == 404

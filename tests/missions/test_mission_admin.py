@@ -230,6 +230,7 @@ def test_the_change_page_links_the_sheet_and_shows_the_history(daect_client, mis
         departure=datetime.date(2030, 1, 5),
         return_=datetime.date(2030, 1, 12),
         place="Dakar",
+        outside_period_reason="Calendrier du partenaire",
     )
     page = daect_client.get(_change(mission)).content.decode()
     assert reverse("missions:mission_sheet", args=[mission.pk]) in page

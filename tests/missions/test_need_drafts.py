@@ -1,17 +1,32 @@
 """The embassy's draft need and its documents are written by the services, which lock
 the need and check that the agent may still change it."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
+from expect.core.uploads import accept_upload
 from missions import services
 from missions.models import MissionRequest, RequestAttachment
 from tests.accounts.factories import EmbassyAgentFactory
 from tests.missions.factories import MissionRequestFactory
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _one_page_pdf() -> bytes:
+    # A real PDF: uploads are parsed whole and disarmed (expect.core.uploads).
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _one_page_pdf()
 
 
 @pytest.fixture
@@ -50,7 +65,7 @@ def test_documents_are_added_and_removed_while_the_need_is_a_draft(
     need, django_capture_on_commit_callbacks
 ):
     attachment = services.request_attachment_add(
-        need=need, by=need.created_by, upload=SimpleUploadedFile("tdr.pdf", PDF)
+        need=need, by=need.created_by, upload=accept_upload(SimpleUploadedFile("tdr.pdf", PDF))
     )
     name = attachment.file.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,7 +76,7 @@ def test_documents_are_added_and_removed_while_the_need_is_a_draft(
 
 def test_no_document_is_removed_once_submitted(need):
     attachment = services.request_attachment_add(
-        need=need, by=need.created_by, upload=SimpleUploadedFile("tdr.pdf", PDF)
+        need=need, by=need.created_by, upload=accept_upload(SimpleUploadedFile("tdr.pdf", PDF))
     )
     MissionRequest.objects.filter(pk=need.pk).update(state=MissionRequest.State.SUBMITTED)
     with pytest.raises(PermissionDenied):

@@ -25,7 +25,12 @@ def _propose(client, need, collectivity):
     deadline = (timezone.localdate() + timezone.timedelta(days=14)).isoformat()
     return client.post(
         reverse("missions:request_matching", args=[need.pk]),
-        {"collectivities": [collectivity.pk], "deadline": deadline, "message": ""},
+        {
+            "collectivities": [collectivity.pk],
+            "deadline": deadline,
+            "message": "",
+            "confirmed": "1",
+        },
     )
 
 
@@ -48,6 +53,8 @@ def test_confirming_a_proposal_takes_the_right_to_confirm(client, group, mission
         answered_at=timezone.now(),
     )
     client.force_login(_agent(group))
-    response = client.post(reverse("missions:proposal_confirm", args=[proposal.pk]))
+    response = client.post(
+        reverse("missions:proposal_confirm", args=[proposal.pk]), {"confirmed": "1"}
+    )
     assert response.status_code == (403 if missions == 0 else 302)
     assert Mission.objects.count() == missions

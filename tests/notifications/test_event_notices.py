@@ -134,7 +134,11 @@ def _opinion(w: World):
     opinion = labellisation.opinion_request(application=application, by=w.anne, of=w.agent)
     return (
         lambda: labellisation.opinion_give(
-            opinion=opinion, by=w.agent, recommendation="favourable", text="Solide."
+            opinion=opinion,
+            by=w.agent,
+            recommendation="favourable",
+            text="Solide.",
+            conflict="none",
         ),
         {w.anne, w.bernard},
     )

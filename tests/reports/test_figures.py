@@ -152,7 +152,7 @@ def test_each_chart_is_an_accessible_svg_with_a_table_of_the_same_figures(client
 
 def test_the_page_states_the_definition_of_few_authorities(client):
     page = client.get(FIGURES).content.decode()
-    assert "at most 2 distinct French collectivities" in page
+    assert "at most 2 distinct French local authorities" in page
 
 
 def test_the_csv_holds_the_same_figures(client, labels, missions):

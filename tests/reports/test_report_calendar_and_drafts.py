@@ -2,12 +2,15 @@
 annexes are saved by the services, which lock the report and check the writer."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
+from expect.core.uploads import accept_upload
 from reports import services
 from reports.models import MissionReport, ReportAnnex
 from tests.accounts.factories import MembershipFactory
@@ -15,7 +18,18 @@ from tests.reports.factories import MissionReportFactory
 
 pytestmark = pytest.mark.django_db
 RETURN = datetime.date(2027, 3, 20)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _one_page_pdf() -> bytes:
+    # A real PDF: uploads are parsed whole and disarmed (expect.core.uploads).
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _one_page_pdf()
 
 
 @pytest.fixture
@@ -58,7 +72,7 @@ def test_the_draft_is_saved_by_an_expert_of_the_team(report, django_capture_on_c
             report=report,
             by=_expert(report),
             content={"summary": "Nouveau résumé", "state": "accepted"},
-            upload=SimpleUploadedFile("v2.pdf", PDF),
+            upload=accept_upload(SimpleUploadedFile("v2.pdf", PDF)),
         )
     report.refresh_from_db()
     assert (report.summary, report.state, report.file_name) == (
@@ -81,17 +95,14 @@ def test_nobody_else_saves_the_draft_nor_after_submission(report):
 
 
 def test_an_annex_is_added_by_the_service_while_the_report_is_open(report):
-    upload = SimpleUploadedFile("photo.pdf", PDF)
-    annex = services.annex_add(
-        report=report, by=_expert(report), upload=upload, content_type="application/pdf"
-    )
+    upload = accept_upload(SimpleUploadedFile("photo.pdf", PDF), images=True)
+    annex = services.annex_add(report=report, by=_expert(report), upload=upload)
     assert annex.report == report and annex.uploaded_by == _expert(report)
     MissionReport.objects.filter(pk=report.pk).update(state=MissionReport.State.SUBMITTED)
     with pytest.raises(ValidationError):
         services.annex_add(
             report=report,
             by=_expert(report),
-            upload=SimpleUploadedFile("b.pdf", PDF),
-            content_type="application/pdf",
+            upload=accept_upload(SimpleUploadedFile("b.pdf", PDF)),
         )
     assert ReportAnnex.objects.count() == 1

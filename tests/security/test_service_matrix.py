@@ -102,7 +102,12 @@ ROWS: dict[str, Row] = {
     "opinion_give": Row(
         labellisation.opinion_give,
         "opinion",
-        lambda w: {"opinion": w.opinion, "recommendation": "favourable", "text": "Oui."},
+        lambda w: {
+            "opinion": w.opinion,
+            "recommendation": "favourable",
+            "text": "Oui.",
+            "conflict": "none",
+        },
         ("embassy_x",),
     ),
     "opinion_remind": Row(
@@ -175,6 +180,7 @@ ROWS: dict[str, Row] = {
             departure=lambda w: IN_A_MONTH,
             return_=lambda w: IN_A_MONTH + datetime.timedelta(days=7),
             place=_text("Dakar"),
+            outside_period_reason=_text("Calendrier du partenaire"),
         ),
         ("daect",),
     ),
@@ -297,4 +303,20 @@ NOT_YET = {
     "proposal_confirm",
     "report_start",
     "invite",
+    # Services of this wave still without their row (the shared world has no object in a
+    # state they accept yet, or they need an upload): each keeps its own actor tests.
+    "annex_add",
+    "application_assign",
+    "committee_record_decisions",
+    "mission_assign",
+    "mission_set_team",
+    "opinion_withdraw",
+    "record_internal",
+    "report_assign",
+    "report_save_draft",
+    "request_assign",
+    "request_attachment_add",
+    "request_attachment_delete",
+    "request_create",
+    "request_save_draft",
 }
