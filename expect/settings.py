@@ -331,7 +331,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 30)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
 REMINDER_RETRY_DELAY = env_int("REMINDER_RETRY_DELAY", 5 * 60)  # seconds
-REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, maximum=23)  # local time
+# Local hour of the DAECT digest; 24 never comes, which turns the digest off.
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7, maximum=24)
 # Delivery in batches: a batch task claims this many rows, sends them over one SMTP
 # connection and records them; a claimed row is not taken again before its lease ends
 # (longer than a batch's hard time limit, so a live worker is never overtaken).
