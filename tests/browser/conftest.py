@@ -260,7 +260,9 @@ def next_unused_code(email: str) -> str:
 
 @pytest.fixture
 def visitor(browser, live_server, transactional_db):
-    context = browser.new_context(locale="fr-FR", viewport=WINDOW)
+    # Reduced motion: the design system then opens its modals without a fade, so axe reads
+    # their final colours (a person who asked for less motion sees the same).
+    context = browser.new_context(locale="fr-FR", viewport=WINDOW, reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(10_000)
     visitor = Visitor(page, live_server.url)

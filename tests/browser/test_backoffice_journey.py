@@ -83,6 +83,7 @@ def test_an_instructor_takes_a_dossier_to_its_label_from_its_page(visitor, tmp_p
     visitor.goto(reverse("labellisation:opinion_give", args=[opinion.pk]))
     page.locator("label[for=id_recommendation_0]").click()  # the DSFR radio is drawn by its label
     page.get_by_label("Votre avis").fill("Expertise solide et reconnue.")
+    page.locator("label[for=id_conflict_0]").click()  # no conflict of interest
     page = visitor.click("Rendre mon avis")
     assert "votre avis est enregistré" in page.content()
     visitor.sign_out()

@@ -77,7 +77,9 @@ def test_the_brief_the_calendar_and_the_partner_s_voice(visitor):
     visitor.admin_action("/admin/missions/missionrequest/", PARTNER, _("Qualify the need"))
     page = visitor.goto(f"/besoins/{need.pk}/correspondances/")
     page.locator(f"#collectivity-{lyon.pk}").check(force=True)
-    visitor.click(_("Propose the need to the ticked collectivities"))
+    # Sending proposals asks first, in a modal.
+    page.get_by_role("button", name=_("Propose the need to the ticked collectivities")).click()
+    visitor.click(_("Yes, send the proposals"))
     visitor.sign_out()
 
     # Lyon reads the brief, and downloads the terms of reference, before accepting.
@@ -95,7 +97,8 @@ def test_the_brief_the_calendar_and_the_partner_s_voice(visitor):
 
     visitor.sign_in(f"daect@{DEMO_DOMAIN}", DEMO_PASSWORD)
     visitor.goto(f"/besoins/{need.pk}/correspondances/")
-    visitor.click(f"{_('Confirm')} — {lyon}")
+    page.get_by_role("button", name=f"{_('Confirm')} — {lyon}", exact=True).first.click()
+    visitor.click(_("Yes, confirm the mission"))
     mission = Mission.objects.get(request=need)
     departure, back = _date(70), _date(78)
     page = visitor.goto(f"/admin/missions/mission/{mission.pk}/change/")

@@ -46,7 +46,7 @@ def test_the_timeout_of_email_url_is_honoured_and_email_timeout_wins():
     url = {"EMAIL_URL": "smtp://mail.example:25/?timeout=7", "EMAIL_TIMEOUT": "3"}
     assert _setting("EMAIL_TIMEOUT", **url) == "3"
     assert _setting("EMAIL_TIMEOUT", EMAIL_URL="") == "20"  # a default, never none
-    assert "EMAIL_TIMEOUT must be a positive" in _setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT="0")
+    assert "EMAIL_TIMEOUT='0' is below its minimum" in _setting("EMAIL_TIMEOUT", EMAIL_TIMEOUT="0")
 
 
 def test_every_reminder_task_has_a_soft_and_a_hard_time_limit(settings):
