@@ -90,16 +90,3 @@ def opinion_requested(opinion: Opinion, *, reminder: bool = False) -> None:
         },
         language=user.preferred_language,
     )
-
-
-def opinion_given(opinion: Opinion) -> None:
-    """The DAECT agent who asked (or DAECT, if they left) learns the opinion came back."""
-    asker = opinion.requested_by
-    recipients = [asker.email] if asker.is_active and asker.is_daect else daect_recipients()
-    path = reverse("admin:labellisation_labelapplication_change", args=[opinion.application_id])
-    send(
-        "labellisation/opinion_given",
-        recipients,
-        {"opinion": opinion, "application": opinion.application, "url": absolute_url(path)},
-        language=asker.preferred_language,
-    )
