@@ -610,10 +610,7 @@ def _post_data(case: ListAction, obj) -> dict:
 
 def _list_params():
     for case in LIST_ACTIONS:
-        # The embassies' exports answer a server error (issue #11, item 9, fixed elsewhere).
-        broken = case.model is Embassy
-        marks = [pytest.mark.xfail(reason="embassy export, issue #11 item 9")] if broken else []
-        yield pytest.param(case, id=f"{case.model.__name__}-{case.action}", marks=marks)
+        yield pytest.param(case, id=f"{case.model.__name__}-{case.action}")
 
 
 @pytest.mark.parametrize("case", list(_list_params()))
