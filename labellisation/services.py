@@ -71,13 +71,6 @@ def _transition(
 
     The event written is left on `application.event` for the caller to complete.
     """
-    _require(guard, by, application)
-    # A discarded draft is finished: replaying a link to it (withdraw, submit) does nothing.
-    if application.is_archived:
-        raise ValidationError(
-            _("This application was discarded: nothing more can be done on it."),
-            code="archived",
-        )
     application.event = events.transition(
         application,
         by=by,
@@ -87,6 +80,7 @@ def _transition(
         guard=guard,
         refused=_("You are not allowed to do this on this application."),
         state_message=_("This is not possible while the application is “%(state)s”."),
+        archived_message=_("This application was discarded: nothing more can be done on it."),
         comment=comment,
         fields=fields,
         data=data,

@@ -128,9 +128,6 @@ def _move_request(
     data: dict | None = None,
     also: Iterable = (),
 ) -> MissionRequest:
-    # A discarded need is finished: replaying a link to it (submit, qualify) does nothing.
-    if need.is_archived:
-        raise _refuse(_("This need was discarded: nothing more can be done on it."), "archived")
     events.transition(
         need,
         by=by,
@@ -138,6 +135,7 @@ def _move_request(
         allowed_from=allowed,
         verb=VERBS["request"][to],
         state_message=_("This is not possible while the need is “%(state)s”."),
+        archived_message=_("This need was discarded: nothing more can be done on it."),
         comment=comment,
         fields=fields,
         data=data,
@@ -477,8 +475,6 @@ def _move_mission(
     """Move a locked mission; `by` is None when the calendar moves it (no actor to check)."""
     if by is not None:
         _require_daect(by)
-    if mission.is_archived:
-        raise _refuse(_("This mission is archived: nothing more can be done on it."), "archived")
     events.transition(
         mission,
         by=by,
@@ -486,6 +482,7 @@ def _move_mission(
         allowed_from=allowed,
         verb=VERBS["mission"][to],
         state_message=_("This is not possible while the mission is “%(state)s”."),
+        archived_message=_("This mission is archived: nothing more can be done on it."),
         comment=comment,
         fields=fields,
     )

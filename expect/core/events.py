@@ -237,6 +237,7 @@ def transition(
     guard: Guard | None = None,
     refused: str = "",
     state_message: str = "",
+    archived_message: str = "",
     comment: str = "",
     public: bool = True,
     fields: Iterable[str] = (),
@@ -256,6 +257,12 @@ def transition(
         raise RuntimeError("transition() runs inside the caller's transaction.atomic().")
     if guard is not None and not guard(by, obj):
         raise PermissionDenied(refused or _("You are not allowed to do this."))
+    # An archived record is finished: replaying a link to one of its steps does nothing.
+    if getattr(obj, "is_archived", False):
+        raise ValidationError(
+            archived_message or _("This record is archived: nothing more can be done on it."),
+            code="archived",
+        )
     if obj.state not in allowed_from or obj.state == to:
         message = state_message or _("This is not possible in the state “%(state)s”.")
         raise ValidationError(
