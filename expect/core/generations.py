@@ -1,0 +1,89 @@
+"""Generations of the public record: one counter per kind of derived content.
+
+What the public side shows (the library, the catalogue, the figures and maps, the
+booklets, the API's lists) is computed from the record and cached under a key that
+carries the current generation of what it depends on. Anything that changes that
+content bumps the generation once its transaction commits, so the next request
+computes afresh and the old entries simply age out: no cache key ever needs to be
+listed or deleted.
+
+A missing counter (a cache restarted or evicted) starts again from the clock in
+milliseconds, never from 1, so a new counter cannot meet an entry of an old one.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+LIBRARY = "library"  # published reports: library, booklets, report pages
+CATALOGUE = "catalogue"  # labels in force, labelled collectivities and their pages
+FIGURES = "figures"  # the programme's figures, maps and time series
+ALL = (LIBRARY, CATALOGUE, FIGURES)
+
+_PREFIX = "generation:"
+
+
+def _fresh() -> int:
+    return int(time.time() * 1000)
+
+
+def current(name: str) -> int:
+    """The generation of `name` now (created on first use)."""
+    key = _PREFIX + name
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, _fresh(), timeout=None)
+        value = cache.get(key) or _fresh()
+    return int(value)
+
+
+def key(name: str, *parts: object) -> str:
+    """A cache key for content of `name` at its current generation."""
+    suffix = ":".join(str(part) for part in parts)
+    return f"{name}:{current(name)}:{suffix}"
+
+
+def bump_now(*names: str) -> None:
+    for name in names:
+        try:
+            cache.incr(_PREFIX + name)
+        except ValueError:  # no counter yet, or evicted: start from the clock
+            cache.set(_PREFIX + name, _fresh(), timeout=None)
+
+
+def bump(*names: str) -> None:
+    """Move `names` to a new generation once the current transaction commits."""
+    transaction.on_commit(lambda: bump_now(*names))
+
+
+# What each step of the record changes on the public side. A verb not listed here
+# (a message, an internal note, an assignment) changes nothing public.
+_BY_VERB_PREFIX = {
+    "application.granted": (CATALOGUE, FIGURES),
+    "label.": (CATALOGUE, FIGURES),
+    "request.": (FIGURES,),
+    "proposal.accepted": (FIGURES,),
+    "mission.": (CATALOGUE, FIGURES),
+    "report.published": (LIBRARY, CATALOGUE, FIGURES),
+    "report.unpublished": (LIBRARY, CATALOGUE, FIGURES),
+    "report.accepted": (FIGURES,),
+    "report.submitted": (FIGURES,),
+}
+
+
+def for_verb(verb: str) -> tuple[str, ...]:
+    """The generations a recorded step of `verb` moves on."""
+    names: list[str] = []
+    for prefix, affected in _BY_VERB_PREFIX.items():
+        if verb == prefix or (prefix.endswith(".") and verb.startswith(prefix)):
+            names.extend(name for name in affected if name not in names)
+    return tuple(names)
+
+
+def on_event_saved(sender, instance, created: bool, **kwargs) -> None:
+    """`post_save` of `core.Event`: bump what the new step changes (on commit)."""
+    if created and (names := for_verb(instance.verb)):
+        bump(*names)
