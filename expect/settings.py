@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # DAECT staff, and whoever enrolled, give their second factor before anything else.
     "expect.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Visitors' public pages from the shared cache, until what they show changes.
+    "expect.core.public_pages.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that cannot be reached gives a 503 page with Retry-After, not a 500.
     "expect.core.dbdown.DatabaseUnavailableMiddleware",
@@ -357,6 +359,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a visitor's public page is kept at most (expect/core/public_pages.py); it is
+# renewed as soon as what it shows changes, and never kept past midnight. 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
 
 # The accessibility statement (expect/core/accessibility.py): « non conforme » until an
 # audit; DAECT sets the status, the audit's date and the measured rate after one.

@@ -41,6 +41,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_public_page_cache(settings):
+    # Tests share one cache (Redis in CI) while each rolls its database back: a page kept
+    # by one test would be served to the next. tests/core/test_public_page_cache.py turns
+    # it on, with a cache of its own.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _french():
     """Each test starts in French, whatever language an earlier test left active."""
     with translation.override("fr"):

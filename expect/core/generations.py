@@ -87,3 +87,22 @@ def on_event_saved(sender, instance, created: bool, **kwargs) -> None:
     """`post_save` of `core.Event`: bump what the new step changes (on commit)."""
     if created and (names := for_verb(instance.verb)):
         bump(*names)
+
+
+def follow(model, *names: str, when=None) -> None:
+    """Bump `names` whenever a row of `model` is saved or deleted (when `when(row)` holds).
+
+    For the public content that changes without a recorded step: a collectivity's
+    profile, a theme's name, a label's dates corrected in the back office.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    def changed(sender, instance, **kwargs) -> None:
+        if kwargs.get("raw"):  # fixtures loading
+            return
+        if when is None or when(instance):
+            bump(*names)
+
+    uid = f"generations:{model._meta.label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
