@@ -86,7 +86,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 def _cache_key(request: HttpRequest, view_name: str, depends_on: tuple[str, ...]) -> str:
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
     path = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    kinds = ":".join(f"{name}{generations.current(name)}" for name in depends_on)
+    kinds = ":".join(f"{name}{n}" for name, n in generations.current_many(depends_on).items())
     return f"public-page:{view_name}:{translation.get_language()}:{kinds}:{path}"
 
 
