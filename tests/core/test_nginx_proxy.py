@@ -164,13 +164,15 @@ def test_a_request_that_bypasses_nginx_is_refused(proxy, live_server):
     assert response.status_code == 400
 
 
-def test_nginx_refuses_a_body_over_the_cap_with_the_french_page(proxy):
+def test_nginx_refuses_a_body_over_the_cap_with_a_french_and_english_page(proxy):
     body = b"x" * (django_settings.REQUEST_BODY_MAX_SIZE + 1)
 
     response = requests.post(f"{proxy}/compte/connexion/", data=body, verify=False, timeout=30)
 
     assert response.status_code == 413
-    assert "Requête trop volumineuse" in response.content.decode()
+    page = response.content.decode()
+    assert "Requête trop volumineuse" in page
+    assert '<div lang="en"' in page and "Request too large" in page
 
 
 def test_nginx_serves_the_static_files_itself(proxy):
