@@ -510,6 +510,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
     "corsheaders.middleware.CorsMiddleware",
 )
+# Around the guards, which answer before any view: their refusals are JSON under /api/.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("expect.core.guards.RequestGuardMiddleware"),
+    "expect.api.middleware.ApiErrorsMiddleware",
+)
 REST_FRAMEWORK = {
     # Nobody signs in to the API: no session, hence no CSRF and no personal view of it.
     "DEFAULT_AUTHENTICATION_CLASSES": [],

@@ -1,7 +1,8 @@
 """What the OpenAPI document says beyond the serializers: the answers that are not 200.
 
-Every operation may answer 429 (the rate limit, with Retry-After) and 404 (an unknown
-object, or a page past the last); a list may answer 400 (a filter it cannot read).
+Every operation may answer 429 (the rate limit, with Retry-After), 404 (an unknown
+object, or a page past the last) and 400 (a filter it cannot read, or an address the
+site's guards refuse, expect/api/middleware.py).
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ ERROR = {
     "properties": {"detail": {"type": "string", "description": _("What went wrong.")}},
     "required": ["detail"],
 }
-INVALID_FILTERS = {
-    "type": "object",
-    "description": _("For each filter it could not read, what is wrong with it."),
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+INVALID_REQUEST = {
+    "description": _(
+        "For each filter it could not read, what is wrong with it; or, for a request "
+        "refused before, the reason (detail)."
+    ),
+    "anyOf": [
+        {"$ref": "#/components/schemas/Error"},
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    ],
 }
 
 
@@ -33,7 +42,7 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
-    schemas["InvalidFilters"] = INVALID_FILTERS
+    schemas["InvalidRequest"] = INVALID_REQUEST
     throttled = _json("Error", _("Too many requests: wait the seconds given by Retry-After."))
     throttled["headers"] = {
         "Retry-After": {
@@ -46,6 +55,5 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             responses = operation.setdefault("responses", {})
             responses.setdefault("404", _json("Error", _("No such object, or no such page.")))
             responses.setdefault("429", throttled)
-            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
-                responses.setdefault("400", _json("InvalidFilters", _("A filter was not valid.")))
+            responses.setdefault("400", _json("InvalidRequest", _("The request was not valid.")))
     return result

@@ -32,5 +32,7 @@ urlpatterns = [
         views.dataset_file,
         name="dataset",
     ),
+    # Anything else under /api/ is a 404 in JSON, as the API's own, not the site's page.
+    re_path(r"^api/", views.not_found, name="not_found"),
     path("donnees/", views.open_data, name="open_data"),
 ]

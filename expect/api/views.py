@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, throttle_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -55,6 +56,12 @@ def dataset_file(request: Request, name: str, fmt: str) -> HttpResponse:
 def dataset_schema(request: Request, name: str) -> Response:
     """The Table Schema of a dataset, its descriptions in the visitor's language."""
     return Response(datasets.table_schema(_dataset(name)))
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def not_found(request: Request) -> Response:
+    raise NotFound
 
 
 def _operations(schema: dict) -> list[dict]:
