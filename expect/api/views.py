@@ -59,7 +59,7 @@ def dataset_schema(request: Request, name: str) -> Response:
 
 
 @extend_schema(exclude=True)
-@api_view(["GET"])
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
 def not_found(request: Request) -> Response:
     raise NotFound
 

@@ -72,7 +72,7 @@ def test_the_api_answers_as_its_document_says(case, wsgi_app):
     case.validate_response(response, checks=CHECKS)
 
 
-def test_ci_draws_the_same_examples_at_each_run(monkeypatch):
+def test_ci_draws_the_same_examples_at_each_run():
     # The profile of tests/security/conftest.py: derandomised when CI is set.
     if os.environ.get("CI"):
         assert hypothesis_settings.default.derandomize
