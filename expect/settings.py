@@ -559,4 +559,10 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ("Retry-After", "Last-Modified")
+# Makes the bulk files not made yet (the day's, and those of content changed since), so
+# that downloads at national volume read the cache (expect/api/tasks.py).
+CELERY_BEAT_SCHEDULE["open-data-build"] = {
+    "task": "api.build_datasets",
+    "schedule": crontab(minute=20),
+}
 # --- End of the public API block ---------------------------------------------------------------
