@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from expect.api.datasets import Column, Dataset
-from expect.api.links import absolute
+from expect.api.datasets import Column, Dataset, choice_label
+from expect.api.links import absolute, object_path
 from expect.api.serializers import PortalLinkField
 from expect.core import generations
 from expect.organisations.api import (
@@ -41,7 +40,7 @@ def labels_in_force() -> QuerySet[Label]:
 
 
 def _collectivity_page(collectivity: Collectivity) -> str:
-    return reverse("labellisation:collectivity_detail", args=[collectivity.pk])
+    return object_path("labellisation:collectivity_detail", collectivity.pk)
 
 
 # --- Labels ---------------------------------------------------------------------------------
@@ -269,7 +268,7 @@ COLLECTIVITIES = Dataset(
             "kind_label",
             "string",
             _("Kind of collectivity, in words."),
-            lambda o: o.get_kind_display(),
+            lambda o: choice_label(Collectivity.Kind, o.kind),
         ),
         Column("siren", "string", _("SIREN number, if it has one."), lambda o: o.siren),
         Column("insee_code", "string", _("INSEE code, where it applies."), lambda o: o.insee_code),

@@ -14,7 +14,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from expect.api.datasets import Column, Dataset
+from expect.api.datasets import Column, Dataset, country_name
 from expect.core import generations
 from expect.organisations.api import CollectivityBriefSerializer, ThemeSerializer
 from expect.organisations.models import Region, Sdg, Theme
@@ -140,7 +140,10 @@ MISSIONS = Dataset(
             required=True,
         ),
         Column(
-            "country_name", "string", _("Name of the country."), lambda o: o.request.country.name
+            "country_name",
+            "string",
+            _("Name of the country."),
+            lambda o: country_name(o.request.country.code),
         ),
         Column(
             "theme_id",

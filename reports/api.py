@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from expect.api.datasets import Column, Dataset
-from expect.api.links import absolute
+from expect.api.datasets import Column, Dataset, country_name
+from expect.api.links import absolute, object_path
 from expect.api.serializers import PortalLinkField
 from expect.core import generations
 from expect.organisations.api import CollectivityBriefSerializer, ThemeSerializer
@@ -31,7 +30,7 @@ def published_reports() -> QuerySet[MissionReport]:
 
 
 def report_page(report: MissionReport) -> str:
-    return reverse("reports:library_report", args=[report.pk])
+    return object_path("reports:library_report", report.pk)
 
 
 def report_file(report: MissionReport) -> str | None:
@@ -39,7 +38,7 @@ def report_file(report: MissionReport) -> str | None:
     condition as `reports.views.library.library_report_file`, which serves it)."""
     if not report.publish_file or not report.file:
         return None
-    return reverse("reports:library_report_file", args=[report.pk])
+    return object_path("reports:library_report_file", report.pk)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -172,7 +171,7 @@ REPORTS = Dataset(
             "country_name",
             "string",
             _("Name of the country."),
-            lambda o: o.mission.request.country.name,
+            lambda o: country_name(o.mission.request.country.code),
         ),
         Column(
             "theme_slug",

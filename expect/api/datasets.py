@@ -18,13 +18,15 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Choices, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django_countries import countries
 
 from expect.core import generations
 
@@ -67,6 +69,27 @@ class Dataset:
 
     def filename(self, fmt: str) -> str:
         return f"expe-ct-{self.slug}.{fmt}"
+
+
+@lru_cache(maxsize=1024)
+def _label(choices: type[Choices], value: str, language: str) -> str:
+    return str(choices(value).label)
+
+
+def choice_label(choices: type[Choices], value: str | None) -> str | None:
+    """The label of a choice in the active language, read once per value and language
+    rather than once per row."""
+    return _label(choices, value, translation.get_language()) if value else None
+
+
+@lru_cache(maxsize=1024)
+def _country(code: str, language: str) -> str:
+    return str(countries.name(code))
+
+
+def country_name(code: str | None) -> str | None:
+    """The country's name in the active language, looked up once per code and language."""
+    return _country(code, translation.get_language()) if code else None
 
 
 @dataclass(frozen=True)
@@ -150,6 +173,12 @@ def cache_key(dataset: Dataset, fmt: str) -> str:
 def cached(dataset: Dataset, fmt: str) -> Built | None:
     """The file already made for the current generation, if any (nothing is made here)."""
     return cache.get(cache_key(dataset, fmt))
+
+
+def row_count(dataset: Dataset) -> int:
+    """How many rows the dataset has today, counted once per generation."""
+    key = cache_key(dataset, "count")
+    return cache.get_or_set(key, lambda: dataset.rows().count(), timeout=TIMEOUT)
 
 
 def get(dataset: Dataset, fmt: str) -> Built:

@@ -99,7 +99,7 @@ def _described(dataset: Dataset) -> dict:
     return {
         "dataset": dataset,
         "schema": datasets.table_schema(dataset),
-        "rows": dataset.rows().count(),
+        "rows": datasets.row_count(dataset),
         # A file not made yet is made from the data of the moment it is asked for.
         "updated_at": built.built_at if built else timezone.now(),
     }
