@@ -17,7 +17,7 @@ from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, choice_label
 from expect.api.links import absolute, object_path
-from expect.api.serializers import PortalLinkField
+from expect.api.serializers import PortalLinkField, path_id
 from expect.core import generations
 from expect.organisations.api import (
     CollectivityBriefSerializer,
@@ -103,7 +103,9 @@ class LabelFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(summary=_("Labels in force"), description=_("Labels valid today.")),
-    retrieve=extend_schema(summary=_("A label in force")),
+    retrieve=extend_schema(
+        summary=_("A label in force"), parameters=[path_id(_("Identifier of the label."))]
+    ),
 )
 class LabelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LabelSerializer
@@ -150,7 +152,10 @@ def labelled_collectivities_today() -> QuerySet[Collectivity]:
         summary=_("Labelled collectivities"),
         description=_("Collectivities holding at least one label valid today."),
     ),
-    retrieve=extend_schema(summary=_("A labelled collectivity")),
+    retrieve=extend_schema(
+        summary=_("A labelled collectivity"),
+        parameters=[path_id(_("Identifier of the collectivity."))],
+    ),
 )
 class LabelledCollectivityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LabelledCollectivitySerializer

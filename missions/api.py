@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, country_name
+from expect.api.serializers import path_id
 from expect.core import generations
 from expect.organisations.api import CollectivityBriefSerializer, ThemeSerializer
 from expect.organisations.models import Region, Sdg, Theme
@@ -111,7 +112,9 @@ class MissionFilter(django_filters.FilterSet):
         summary=_("Completed missions"),
         description=_("Missions whose team came back to France."),
     ),
-    retrieve=extend_schema(summary=_("A completed mission")),
+    retrieve=extend_schema(
+        summary=_("A completed mission"), parameters=[path_id(_("Identifier of the mission."))]
+    ),
 )
 class MissionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MissionSerializer

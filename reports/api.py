@@ -16,7 +16,7 @@ from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, country_name
 from expect.api.links import absolute, object_path
-from expect.api.serializers import PortalLinkField
+from expect.api.serializers import PortalLinkField, path_id
 from expect.core import generations
 from expect.organisations.api import CollectivityBriefSerializer, ThemeSerializer
 from expect.organisations.models import Region
@@ -128,7 +128,9 @@ class ReportFilter(LibraryFilter):
         summary=_("Published reports"),
         description=_("Mission reports published in the library, the latest first."),
     ),
-    retrieve=extend_schema(summary=_("A published report")),
+    retrieve=extend_schema(
+        summary=_("A published report"), parameters=[path_id(_("Identifier of the report."))]
+    ),
 )
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer

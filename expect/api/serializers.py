@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from .links import absolute
@@ -23,3 +23,9 @@ class PortalLinkField(serializers.Field):
     def to_representation(self, obj) -> str | None:
         path = self.path(obj)
         return absolute(path, self.context.get("request")) if path else None
+
+
+def path_id(description) -> OpenApiParameter:
+    """The `{id}` of an object's address, described (rather than drf-spectacular's
+    generic wording)."""
+    return OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=description)

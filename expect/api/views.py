@@ -38,7 +38,7 @@ def _dataset(name: str) -> Dataset:
 
 
 @extend_schema(exclude=True)
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @throttle_classes([DatasetRateThrottle])
 def dataset_file(request: Request, name: str, fmt: str) -> HttpResponse:
     """The CSV or JSON file of a dataset, made once per generation (datasets.get)."""
@@ -52,7 +52,7 @@ def dataset_file(request: Request, name: str, fmt: str) -> HttpResponse:
 
 
 @extend_schema(exclude=True)
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def dataset_schema(request: Request, name: str) -> Response:
     """The Table Schema of a dataset, its descriptions in the visitor's language."""
     return Response(datasets.table_schema(_dataset(name)))

@@ -148,3 +148,9 @@ def test_a_file_says_when_it_was_made(client, record):
     assert (
         response["Link"] == f'<{reverse("api:dataset_schema", args=["labels"])}>; rel="describedby"'
     )
+
+
+def test_a_file_answers_head_too(client):
+    response = client.head(reverse("api:dataset", args=["labels", "csv"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
