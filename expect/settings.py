@@ -505,16 +505,14 @@ DSFR_USE_INTEGRITY_CHECKSUMS = False
 # Read-only, anonymous, versioned under /api/v1/; its OpenAPI document is made by
 # drf-spectacular from the serializers. Kept in one block: the integrator merges it.
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "corsheaders", "expect.api"]
-# CORS answers before CommonMiddleware may redirect (django-cors-headers asks for it high).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+# Around the guards, which answer before any view: their refusals are JSON under /api/
+# (ApiErrorsMiddleware) and carry the CORS headers too (django-cors-headers asks to be
+# placed high, before CommonMiddleware in any case).
+_guards = MIDDLEWARE.index("expect.core.guards.RequestGuardMiddleware")
+MIDDLEWARE[_guards:_guards] = [
     "corsheaders.middleware.CorsMiddleware",
-)
-# Around the guards, which answer before any view: their refusals are JSON under /api/.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("expect.core.guards.RequestGuardMiddleware"),
     "expect.api.middleware.ApiErrorsMiddleware",
-)
+]
 REST_FRAMEWORK = {
     # Nobody signs in to the API: no session, hence no CSRF and no personal view of it.
     "DEFAULT_AUTHENTICATION_CLASSES": [],

@@ -34,3 +34,18 @@ def test_the_bulk_files_may_be_read_from_another_origin_too(client):
 def test_the_pages_of_the_site_do_not_cross_origins(client, name):
     response = client.get(reverse(name), HTTP_ORIGIN=ORIGIN)
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_refusal_of_the_guards_carries_the_cors_headers_too(client):
+    response = client.get(reverse("api:label-list"), {"kind": "\x00"}, HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 400
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_429_carries_the_cors_headers_and_exposes_retry_after(client, settings):
+    settings.API_THROTTLE_PER_MINUTE = 1
+    client.get(reverse("api:label-list"))
+    response = client.get(reverse("api:label-list"), HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 429
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "retry-after" in response["Access-Control-Expose-Headers"].lower()
