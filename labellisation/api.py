@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, choice_label
+from expect.api.filters import IntegerFilter
 from expect.api.links import absolute, object_path
 from expect.api.serializers import PortalLinkField, path_id
 from expect.core import generations
@@ -85,10 +86,10 @@ class LabelFilter(django_filters.FilterSet):
         choices=Collectivity.Kind.choices,
         help_text=_("Kind of collectivity."),
     )
-    collectivity = django_filters.NumberFilter(
+    collectivity = IntegerFilter(
         field_name="collectivity_id", help_text=_("Identifier of a collectivity.")
     )
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="granted_on",
         lookup_expr="year",
         min_value=1900,

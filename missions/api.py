@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, country_name
+from expect.api.filters import IntegerFilter
 from expect.api.serializers import path_id
 from expect.core import generations
 from expect.organisations.api import CollectivityBriefSerializer, ThemeSerializer
@@ -91,10 +92,10 @@ class MissionFilter(django_filters.FilterSet):
         queryset=Region.objects.all(),
         help_text=_("INSEE code of the region of the collectivity."),
     )
-    collectivity = django_filters.NumberFilter(
+    collectivity = IntegerFilter(
         field_name="collectivity_id", help_text=_("Identifier of a collectivity.")
     )
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="return_date",
         lookup_expr="year",
         min_value=1900,

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, country_name
+from expect.api.filters import IntegerFilter
 from expect.api.links import absolute, object_path
 from expect.api.serializers import PortalLinkField, path_id
 from expect.core import generations
@@ -111,7 +112,7 @@ class ReportFilter(LibraryFilter):
     )
 
     # Any year, not only those of the reports published so far (the page's choices).
-    year = django_filters.NumberFilter(
+    year = IntegerFilter(
         field_name="mission__return_date",
         lookup_expr="year",
         min_value=1900,
