@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Mission
-from tests.api.data import mission, region
+from tests.api.data import labelled, mission, region
 from tests.organisations.factories import CollectivityFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +70,17 @@ def test_it_filters_by_country_theme_region_and_year(client):
 
 def test_an_unknown_country_is_a_clear_400(client):
     assert client.get(MISSIONS, {"country": "ZZ"}).status_code == 400
+
+
+def test_the_api_and_the_collectivitys_public_page_show_the_same_missions(client):
+    collectivity = labelled().collectivity
+    mission(collectivity=collectivity, country="MA")
+    mission(collectivity=collectivity, country="TN", state=Mission.State.UNDER_WAY)
+    archived = mission(collectivity=collectivity, country="BJ")
+    Mission.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    page = client.get(reverse("labellisation:collectivity_detail", args=[collectivity.pk]))
+    rows = client.get(MISSIONS, {"collectivity": collectivity.pk}).json()["results"]
+    assert [row["country_name"] for row in rows] == ["Maroc"]
+    assert "Maroc" in page.content.decode()
+    assert "Tunisie" not in page.content.decode()
+    assert "Bénin" not in page.content.decode()
