@@ -505,3 +505,67 @@ CRISPY_CLASS_CONVERTERS = {
 # The manifest storage rewrites url() references inside the DSFR stylesheets, which
 # changes their bytes: the package's integrity hashes would then block them.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+
+# --- The public API and the open data (expect/api/) -----------------------------------------
+# Read-only, anonymous, versioned under /api/v1/; its OpenAPI document is made by
+# drf-spectacular from the serializers. Kept in one block: the integrator merges it.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "corsheaders", "expect.api"]
+# Around the guards, which answer before any view: their refusals are JSON under /api/
+# (ApiErrorsMiddleware) and carry the CORS headers too (django-cors-headers asks to be
+# placed high, before CommonMiddleware in any case).
+_guards = MIDDLEWARE.index("expect.core.guards.RequestGuardMiddleware")
+MIDDLEWARE[_guards:_guards] = [
+    "corsheaders.middleware.CorsMiddleware",
+    "expect.api.middleware.ApiErrorsMiddleware",
+]
+REST_FRAMEWORK = {
+    # Nobody signs in to the API: no session, hence no CSRF and no personal view of it.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "expect.api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["expect.api.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+# Requests per minute and per client address (expect/api/throttling.py), on the cache;
+# 0 turns the limit off. The bulk files have their own, lower, limit per hour.
+API_THROTTLE_PER_MINUTE = env_int("API_THROTTLE_PER_MINUTE", 120)
+API_DATASET_THROTTLE_PER_HOUR = env_int("API_DATASET_THROTTLE_PER_HOUR", 60)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1, maximum=500)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1, maximum=1000)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API EXPE-CT",
+    "DESCRIPTION": _(
+        "Read-only public API of the EXPE-CT programme: labels in force, labelled "
+        "collectivities, completed missions and published reports."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "expect.api.schema.add_error_responses",
+    ],
+    "LICENSE": {
+        "name": "Licence Ouverte 2.0 (Etalab)",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+}
+# Any site may read the API from a browser; nothing else crosses origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("Retry-After", "Last-Modified")
+# Makes the bulk files not made yet (the day's, and those of content changed since), so
+# that downloads at national volume read the cache (expect/api/tasks.py).
+CELERY_BEAT_SCHEDULE["open-data-build"] = {
+    "task": "api.build_datasets",
+    "schedule": crontab(minute=20),
+}
+# --- End of the public API block ---------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("reports.urls")),
     path("notifications/", include("expect.notifications.urls")),
+    path("", include("expect.api.urls")),
     path("", include("expect.core.urls")),
 ]
 

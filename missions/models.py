@@ -278,6 +278,11 @@ class MissionQuerySet(ArchivableQuerySet):
     def current(self) -> MissionQuerySet:
         return self.exclude(state__in=[Mission.State.CLOSED, Mission.State.CANCELLED])
 
+    def completed(self) -> MissionQuerySet:
+        """Done: the team came back to France (what follows, report and evaluation, is
+        paperwork). An archived mission leaves the public lists."""
+        return self.unarchived().filter(state__in=Mission.BACK_STATES)
+
     def overdue(self, today: date) -> MissionQuerySet:
         """Late: back in France, the report's due date passed and no report handed in."""
         return self.filter(

@@ -37,12 +37,10 @@ def mission_state_badge(mission: Mission, size: str = "") -> str:
 def completed_missions(collectivity: Collectivity) -> dict:
     """The collectivity's missions whose team came back, for its public page.
 
-    Once the team is back, what follows (report, evaluation) is paperwork: the mission is done.
-
     Only the country, the theme and the year are public: neither the team nor the budget.
     """
     missions = (
-        collectivity.missions.filter(state__in=Mission.BACK_STATES)
+        collectivity.missions.completed()
         .select_related("request__theme")
         .order_by("-return_date", "-pk")
     )

@@ -582,6 +582,50 @@ DISCARD = {
     ],
 }
 
+# The public API and the open data: open to all, read only, the same for every role
+# (nobody signs in to the API). Rate limits are off here (tests/api/test_throttling.py).
+API = {
+    "api:label-list": [Case(_url("api:label-list"), everyone(200), post=everyone(405))],
+    "api:label-detail": [
+        Case(_url("api:label-detail", "label"), everyone(200), post=everyone(405)),
+    ],
+    "api:collectivity-list": [
+        Case(_url("api:collectivity-list"), everyone(200), post=everyone(405))
+    ],
+    "api:collectivity-detail": [
+        Case(_url("api:collectivity-detail", "collectivity_a"), everyone(200)),
+        # Not labelled: no public page, and nothing in the API either.
+        Case(_url("api:collectivity-detail", "collectivity_b"), everyone(404)),
+    ],
+    "api:mission-list": [Case(_url("api:mission-list"), everyone(200), post=everyone(405))],
+    "api:mission-detail": [
+        Case(lambda w: reverse("api:mission-detail", args=[w.published.mission_id]), everyone(200)),
+    ],
+    "api:report-list": [Case(_url("api:report-list"), everyone(200), post=everyone(405))],
+    "api:report-detail": [
+        Case(_url("api:report-detail", "published"), everyone(200)),
+        Case(_url("api:report-detail", "report"), everyone(404)),
+    ],
+    "api:schema": [Case(_url("api:schema"), everyone(200), post=everyone(405))],
+    "api:docs": [Case(_url("api:docs"), everyone(200), post=everyone(405))],
+    "api:dataset": [
+        Case(_url("api:dataset", "=reports", "=csv"), everyone(200), post=everyone(405)),
+        Case(_url("api:dataset", "=experts", "=csv"), everyone(404)),
+    ],
+    "api:dataset_schema": [
+        Case(_url("api:dataset_schema", "=missions"), everyone(200), post=everyone(405)),
+    ],
+    "api:not_found": [Case(lambda w: "/api/v1/experts/", everyone(404), post=everyone(404))],
+    "api:open_data": [Case(_url("api:open_data"), everyone(200), post=everyone(405))],
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_api_rate_limit(settings):
+    settings.API_THROTTLE_PER_MINUTE = 0
+    settings.API_DATASET_THROTTLE_PER_HOUR = 0
+
+
 TABLE: dict[str, list[Case]] = {
     **OWN_ACCOUNT,
     **DISCARD,
@@ -591,6 +635,7 @@ TABLE: dict[str, list[Case]] = {
     **MISSIONS,
     **REPORTS,
     **CORE,
+    **API,
 }
 
 
