@@ -278,6 +278,24 @@ class ProConnectBackend(OIDCAuthenticationBackend):
     def OIDC_OP_JWKS_ENDPOINT(self) -> str:  # noqa: N802
         return endpoint("jwks_uri")
 
+    def retrieve_matching_jwk(self, token):
+        """The provider's signing key for this token: the one its `kid` names, or the only
+        RSA signing key of the set when the token names none."""
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.PROCONNECT_TIMEOUT)
+        response.raise_for_status()
+        kid = jwt.get_unverified_header(token).get("kid")
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("kty") == "RSA"
+            and key.get("use", "sig") == "sig"
+            and key.get("alg", "RS256") == "RS256"
+            and (kid is None or key.get("kid") == kid)
+        ]
+        if len(keys) != 1:
+            raise Refused("signature")
+        return jwt.PyJWK(keys[0], algorithm="RS256")
+
     def authenticate(self, request, **kwargs):
         # Only the ProConnect callback passes a PKCE verifier: anything else is not ours.
         if request is None or "code_verifier" not in kwargs:
@@ -304,6 +322,8 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             raise Refused("issuer") from error
         except jwt.InvalidAudienceError as error:
             raise Refused("audience") from error
+        except Refused:
+            raise
         except requests.RequestException as error:
             raise ProviderUnavailable(str(error)) from error
         except Exception as error:  # a bad signature, an unknown key, a malformed token

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
@@ -26,9 +27,12 @@ from . import proconnect
 logger = logging.getLogger(__name__)
 
 
-def refused(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
+def refused(
+    request: HttpRequest, reason: str, status: int = 403, error: Exception | None = None
+) -> HttpResponse:
     """The page of a ProConnect sign-in that did not go through; nothing was written."""
-    logger.warning("ProConnect sign-in refused: %s", reason)
+    cause = getattr(error, "__cause__", None) or error
+    logger.warning("ProConnect sign-in refused: %s (%r)", reason, cause)
     title = _("Signing in with ProConnect failed")
     context = page_context(title, reason=proconnect.REFUSALS[reason])
     return render(request, "accounts/proconnect_refused.html", context, status=status)
@@ -65,19 +69,22 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return refused(request, "denied")
         try:
             return super().get(request)
-        except proconnect.UnknownAgent as unknown:
-            return self._register(request, unknown.prefill)
-        except proconnect.Refused as refusal:
-            return refused(request, refusal.reason)
-        except proconnect.ProviderUnavailable:
-            return refused(request, "unavailable", status=503)
-        except SuspiciousOperation:  # a state this session never asked for
-            return refused(request, "state", status=400)
         except Exception as error:
-            # The token endpoint's refusal of the code (reused, too late): requests' error.
-            if error.__class__.__module__.startswith("requests"):
-                return refused(request, "unavailable", status=503)
-            raise
+            # The library kept the ID token before matching the account: not for a refusal.
+            request.session.pop(proconnect.ID_TOKEN_SESSION_KEY, None)
+            return self._refusal(request, error)
+
+    def _refusal(self, request: HttpRequest, error: Exception) -> HttpResponse:
+        if isinstance(error, proconnect.UnknownAgent):
+            return self._register(request, error.prefill)
+        if isinstance(error, proconnect.Refused):
+            return refused(request, error.reason, error=error)
+        if isinstance(error, SuspiciousOperation):  # a state this session never asked for
+            return refused(request, "state", status=400, error=error)
+        # ProConnect unreachable, or its token endpoint refusing the code (reused, too late).
+        if isinstance(error, proconnect.ProviderUnavailable | requests.RequestException):
+            return refused(request, "unavailable", status=503, error=error)
+        raise error
 
     def login_failure(self) -> HttpResponse:
         return refused(self.request, "state", status=400)
