@@ -235,3 +235,13 @@ def test_the_sign_in_page_shows_the_proconnect_button(client):
 
     assert 'href="/proconnect/connexion/"' in page
     assert "S’identifier avec ProConnect" in page
+
+
+def test_anonymising_the_account_forgets_its_proconnect_identity(client, provider, daect_agent):  # noqa: F811
+    from expect.accounts import gdpr
+
+    sign_in(client, provider, acr="eidas2")
+
+    gdpr.anonymise(user=daect_agent, by=UserFactory(role=User.Role.DAECT, is_superuser=True))
+
+    assert not ProConnectIdentity.objects.exists()
