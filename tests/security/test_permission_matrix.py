@@ -542,9 +542,7 @@ OWN_ACCOUNT = {
     ],
     "accounts:security": [Case(_url("accounts:security"), expect(200), post=expect(405))],
     # A passkey is only ever one's own: another's, or none, is not found.
-    "accounts:passkey": [
-        Case(_url("accounts:passkey", "=999999"), expect(405), post=expect(404))
-    ],
+    "accounts:passkey": [Case(_url("accounts:passkey", "=999999"), expect(405), post=expect(404))],
     # django-otp-webauthn's JSON endpoints (expect/accounts/passkeys_urls.py): a ceremony is
     # begun by POST only; finishing one that was never begun is refused.
     "otp_webauthn:credential-registration-begin": [
