@@ -52,6 +52,26 @@ def test_a_daect_agent_adds_a_passkey_and_signs_in_with_it(visitor, transactiona
 
 
 @pytest.mark.usefixtures("authenticator")
+def test_after_the_password_a_passkey_gives_the_second_factor(visitor, transactional_db):
+    UserFactory(email="agent.mfa@example.fr", role="daect", is_staff=True)
+    visitor.sign_in("agent.mfa@example.fr", PASSWORD)
+    page = visitor.goto("/compte/profil/securite/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ajouter une clé d’accès").click()
+    visitor.sign_out()
+
+    page = visitor.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill("agent.mfa@example.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page = visitor.click("Se connecter")
+    assert "/compte/double-authentification/" in page.url
+    with page.expect_navigation(url=lambda url: "/double-authentification/" not in url):
+        page.get_by_role("button", name="Vérifier avec une clé d’accès").click()
+
+    assert page.url.endswith("/tableau-de-bord/")
+
+
+@pytest.mark.usefixtures("authenticator")
 def test_an_agent_renames_and_revokes_a_passkey(visitor, transactional_db):
     UserFactory(email="membre.cle@example.fr")
     visitor.sign_in("membre.cle@example.fr", PASSWORD)
