@@ -63,3 +63,17 @@ def test_an_unverified_address_gets_a_clear_page_and_no_account(visitor, provide
 
     assert "ProConnect ne garantit pas votre adresse" in page.locator("main").inner_text()
     assert not ProConnectIdentity.objects.exists()
+
+
+@pytest.mark.usefixtures("portal")
+def test_signing_out_ends_the_proconnect_session_too(visitor, provider):  # noqa: F811
+    UserFactory(email="camille.agent@diplomatie.gouv.fr", role="daect", is_staff=True)
+    page = through_proconnect(visitor, provider, "agent-leaving", acr="eidas2")
+
+    with page.expect_navigation(url=lambda url: url.startswith(provider.url)):
+        page.get_by_role("button", name="Se déconnecter").click()
+    with page.expect_navigation(url=lambda url: not url.startswith(provider.url)):
+        page.get_by_role("button", name="End session").click()
+    visitor.csp_problems = [p for p in visitor.csp_problems if not p.startswith(provider.url)]
+
+    assert "Vous êtes déconnecté d’EXPE-CT et de ProConnect" in page.locator("body").inner_text()
