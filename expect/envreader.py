@@ -48,3 +48,34 @@ def env_int(name: str, default: int, *, minimum: int | None = 0, maximum: int | 
     if maximum is not None and number > maximum:
         raise ImproperlyConfigured(f"{name}={value!r} is above its maximum, {maximum}.")
     return number
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A text value, stripped; unset or empty gives the default."""
+    value = _raw(name)
+    return default if value is None else value
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An absolute https URL without trailing slash; plain http only on loopback (tests).
+
+    An identity provider's address in clear text would let anyone on the way read the
+    tokens: "http://proconnect…" is refused, as is any value that is not a URL.
+    """
+    from urllib.parse import urlsplit
+
+    value = _raw(name)
+    if value is None:
+        return default
+    parts = urlsplit(value)
+    secure = parts.scheme == "https" or (
+        parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
+    )
+    if not parts.hostname or not secure or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an https URL (plain http is only allowed on loopback)."
+        )
+    return value.rstrip("/")

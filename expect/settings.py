@@ -9,6 +9,7 @@ variables (see docker-compose.yml).
 
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -17,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from expect.core.accessibility import read_compliance
-from expect.envreader import env_bool, env_int
+from expect.envreader import env_bool, env_int, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("EXPECT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -569,3 +570,74 @@ CELERY_BEAT_SCHEDULE["open-data-build"] = {
     "schedule": crontab(minute=20),
 }
 # --- End of the public API block ---------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------
+# Sign-in for public agents: ProConnect (OpenID Connect) and passkeys (WebAuthn).
+# expect/accounts/proconnect.py and passkeys.py; the README's « ProConnect » section.
+# ---------------------------------------------------------------------------------------
+# Passkeys (django-otp-webauthn) are a second factor beside TOTP and backup codes, and a
+# sign-in of their own (the passkey proves both the person and the second factor).
+INSTALLED_APPS.append("django_otp_webauthn")
+AUTHENTICATION_BACKENDS.append("django_otp_webauthn.backends.WebAuthnBackend")
+OTP_WEBAUTHN_RP_NAME = "EXPE-CT"
+# The domain a passkey belongs to: the portal's own (SITE_URL's host) unless set. WebAuthn
+# takes no IP address: a local run on 127.0.0.1 uses its passkeys at http://localhost.
+_site = urlsplit(SITE_URL)
+_local = _site.hostname in {"127.0.0.1", "::1"}
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost" if _local else _site.hostname or "")
+_port = f":{_site.port}" if _site.port else ""
+_origin = f"{_site.scheme}://{'localhost' + _port if _local else _site.netloc}"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("WEBAUTHN_ALLOWED_ORIGINS", default=[_origin])
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "expect.accounts.passkeys"
+
+# ProConnect: the issuer's URL (its discovery document gives every endpoint), the client
+# id and secret DAECT receives when it registers the portal. All three or none: without
+# them there is no ProConnect button, URL, backend nor middleware.
+PROCONNECT_ISSUER = env_url("PROCONNECT_ISSUER")
+PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID")
+PROCONNECT_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET")
+_proconnect = (PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET)
+if any(_proconnect) and not all(_proconnect):
+    raise ImproperlyConfigured(
+        "ProConnect needs PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET "
+        "together (or none of them)."
+    )
+PROCONNECT_ENABLED = all(_proconnect)
+# The eIDAS level asked with acr_values, and the lowest one accepted back.
+PROCONNECT_ACR_VALUES = env_str("PROCONNECT_ACR_VALUES", "eidas1")
+# The levels (acr) that stand for the second factor of DAECT staff: an authentication
+# with several factors at the agent's identity provider. Below them, the portal asks its own.
+PROCONNECT_SECOND_FACTOR_ACR = env_str(
+    "PROCONNECT_SECOND_FACTOR_ACR", "eidas1-mfa eidas2 eidas3"
+).split()
+# ProConnect sends no email_verified claim: an address is taken as verified when the claim
+# says so, or when it comes from one of these identity providers (idp_id), whose mail
+# domains ProConnect has checked (DNS record of each domain).
+PROCONNECT_TRUSTED_IDP_IDS = env.list("PROCONNECT_TRUSTED_IDP_IDS", default=[])
+# When true, DAECT staff sign in only through ProConnect: their password is refused.
+PROCONNECT_REQUIRED_FOR_STAFF = env_bool("PROCONNECT_REQUIRED_FOR_STAFF", False)
+if PROCONNECT_REQUIRED_FOR_STAFF and not PROCONNECT_ENABLED:
+    raise ImproperlyConfigured("PROCONNECT_REQUIRED_FOR_STAFF needs ProConnect configured.")
+PROCONNECT_TIMEOUT = env_int("PROCONNECT_TIMEOUT", 10, minimum=1)  # seconds per call
+if PROCONNECT_ENABLED:
+    AUTHENTICATION_BACKENDS.append("expect.accounts.proconnect.ProConnectBackend")
+    # mozilla-django-oidc: authorisation code flow with PKCE, state and nonce, RS256 tokens
+    # checked against the provider's JWKS (the endpoints come from the discovery document).
+    OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+    OIDC_RP_CLIENT_SECRET = PROCONNECT_CLIENT_SECRET
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid given_name usual_name email uid siret idp_id"
+    OIDC_USE_PKCE = True
+    OIDC_USE_NONCE = True
+    OIDC_STATE_SIZE = 48
+    OIDC_NONCE_SIZE = 48
+    OIDC_TIMEOUT = PROCONNECT_TIMEOUT
+    OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect:callback"
+    OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": PROCONNECT_ACR_VALUES}
+    OIDC_STORE_ID_TOKEN = True  # the end-session endpoint asks for it (id_token_hint)
+    OIDC_CREATE_USER = False
+    # The sign-out goes through the provider's end-session page, a form's redirection.
+    _issuer = urlsplit(PROCONNECT_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )

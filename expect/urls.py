@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/", include("expect.accounts.urls")),
+    path("compte/cles-d-acces/", include("expect.accounts.passkeys_urls")),
     path("", include("expect.organisations.urls")),
     path("", include("labellisation.urls")),
     path("", include("missions.urls")),
@@ -19,6 +21,9 @@ urlpatterns = [
     path("", include("expect.api.urls")),
     path("", include("expect.core.urls")),
 ]
+# Sign-in through ProConnect exists only when it is configured (PROCONNECT_ISSUER…).
+if settings.PROCONNECT_ENABLED:
+    urlpatterns.insert(0, path("proconnect/", include("expect.accounts.proconnect_urls")))
 
 handler400 = "expect.core.errors.bad_request"
 handler403 = "expect.core.errors.permission_denied"

@@ -36,6 +36,13 @@ class AdminConfig(BaseAdminConfig):
 
 
 class VerifiedAdminSite(admin.AdminSite):
+    @property
+    def login_form(self):
+        # Imported when used: the forms need the models, loaded after this module.
+        from .forms import StaffAuthenticationForm
+
+        return StaffAuthenticationForm
+
     site_header = _("EXPE-CT — DAECT back office")
     site_title = _("EXPE-CT back office")
     index_title = _("Programme management")

@@ -5,6 +5,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from expect.core.addresses import EmailAddressField
 from expect.organisations.models import Collectivity
 from expect.organisations.validators import validate_siren
 
+from . import proconnect
 from .models import User
 
 # Far above any passphrase, far below what would make hashing a denial of service.
@@ -57,11 +59,20 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
+        proconnect.refuse_password_sign_in(user)
         if user.email_confirmed_at is None:
             url = reverse("accounts:resend_confirmation")
             raise ValidationError(
                 format_html(self.error_messages["unconfirmed"], url=url), code="unconfirmed"
             )
+
+
+class StaffAuthenticationForm(AdminAuthenticationForm):
+    """The Django admin's sign-in; when DAECT requires ProConnect, it refuses passwords too."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        proconnect.refuse_password_sign_in(user)
 
 
 class CollectivityField(forms.CharField):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from phonenumber_field.phonenumber import PhoneNumber
 
-from .models import EmailChange, Membership, User
+from .models import EmailChange, Membership, ProConnectIdentity, User
 
 # Placeholders, not translations: they are data, the same in every language.
 ANONYMOUS_FIRST_NAME = "Compte"
@@ -209,12 +209,14 @@ def _end_membership(user: User, by: User) -> None:
 
 
 def _close_the_doors(user: User) -> None:
-    """Sessions, second-factor devices and pending e-mail change go."""
+    """Sessions, second-factor devices, ProConnect links and pending e-mail change go."""
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
     for device in devices_for_user(user, confirmed=None):
         device.delete()
+    # Not a second factor (devices_for_user leaves them out), but a key to the person.
+    ProConnectIdentity.objects.filter(user=user).delete()
     EmailChange.objects.filter(user=user).delete()
 
 

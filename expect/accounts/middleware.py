@@ -23,6 +23,10 @@ EXEMPT_VIEWS = {
     "accounts:logout",
     "set_language",
     "healthz",
+    # A passkey gives the second factor through these (django-otp-webauthn).
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 }
 
 

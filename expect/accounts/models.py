@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager
 
 from expect.core.addresses import EmailAddress, canonical_email
 from expect.core.archive import AuditTrail
@@ -253,3 +254,34 @@ class EmailChange(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.new_confirmed_at is not None and self.old_confirmed_at is not None
+
+
+class ProConnectIdentityManager(DeviceManager):
+    def devices_for_user(self, user, confirmed=None):
+        # Not a second factor one could choose or give a code for: only a session that
+        # ProConnect authenticated with several factors is verified by an identity.
+        return self.none()
+
+
+class ProConnectIdentity(Device):
+    """The ProConnect identity (its `sub`) linked to an account: later sign-ins match it.
+
+    Linked once, when the provider vouched for the e-mail address of an active account
+    (expect/accounts/proconnect.py); the address may change afterwards, the link stays.
+    A django-otp device, so that a session whose ProConnect sign-in used several factors
+    is verified by it (django-otp keeps which device verified a session).
+    """
+
+    sub = models.CharField(_("ProConnect subject"), max_length=255, unique=True)
+    issuer = models.URLField(_("issuer"), max_length=255)
+    linked_at = models.DateTimeField(_("linked on"), default=timezone.now)
+
+    objects = ProConnectIdentityManager()
+
+    class Meta:
+        ordering = ["-linked_at"]
+        verbose_name = _("ProConnect identity")
+        verbose_name_plural = _("ProConnect identities")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.sub}"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from expect.core.pages import page_context
 
-from . import second_factor
+from . import passkeys, second_factor
 from .forms import SecondFactorCodeForm
 
 
@@ -58,7 +58,12 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"count": left},
                 )
             return HttpResponseRedirect(_next_url(request))
-    context = page_context(_("Two-step verification"), form=form, next=_next_url(request))
+    context = page_context(
+        _("Two-step verification"),
+        form=form,
+        next=_next_url(request),
+        has_passkey=passkeys.for_user(request.user).exists(),
+    )
     return render(request, "accounts/otp_verify.html", context)
 
 

@@ -1,13 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import otp_views, views, views_gdpr
+from . import otp_views, passkeys_views, proconnect_views, views, views_gdpr
 
 app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", proconnect_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.register, name="register"),
     path("inscription/envoyee/", views.register_done, name="register_done"),
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
@@ -44,5 +44,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("profil/securite/", passkeys_views.security, name="security"),
+    path("profil/securite/<int:pk>/", passkeys_views.passkey, name="passkey"),
     path("profil/mes-donnees/", views_gdpr.personal_data_export, name="personal_data_export"),
 ]

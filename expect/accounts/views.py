@@ -1,4 +1,5 @@
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from expect.core.pages import page_context
 
-from . import second_factor, services
+from . import proconnect, second_factor, services
 from .forms import (
     EmailAuthenticationForm,
     EmailChangeForm,
@@ -33,12 +34,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": gettext_lazy("Sign in")}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_enabled=settings.PROCONNECT_ENABLED, **kwargs)
+
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:dashboard")
-    form = RegistrationForm(request.POST or None)
+    # An agent ProConnect signed in without an account starts from what it told us.
+    prefill = proconnect.take_registration_prefill(request)
+    form = RegistrationForm(request.POST or None, initial=prefill)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in RegistrationForm.Meta.fields}
         services.register_member(

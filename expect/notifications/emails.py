@@ -231,3 +231,11 @@ def second_factor_enrolled(user: User) -> None:
 
 def second_factor_enrolment_link(user: User, url: str) -> None:
     _to_user("second_factor_enrolment_link", user, {"url": url})
+
+
+def proconnect_linked(user: User) -> None:
+    _to_user("proconnect_linked", user, {})
+
+
+def passkey_enrolled(user: User, name: str) -> None:
+    _to_user("passkey_enrolled", user, {"passkey": name})

@@ -540,6 +540,42 @@ OWN_ACCOUNT = {
     "accounts:personal_data_export": [
         Case(_url("accounts:personal_data_export"), expect(200), post=expect(405))
     ],
+    "accounts:security": [Case(_url("accounts:security"), expect(200), post=expect(405))],
+    # A passkey is only ever one's own: another's, or none, is not found.
+    "accounts:passkey": [Case(_url("accounts:passkey", "=999999"), expect(405), post=expect(404))],
+    # django-otp-webauthn's JSON endpoints (expect/accounts/passkeys_urls.py): a ceremony is
+    # begun by POST only; finishing one that was never begun is refused.
+    "otp_webauthn:credential-registration-begin": [
+        Case(
+            _url("otp_webauthn:credential-registration-begin"),
+            expect(405, visitor=403),
+            post=expect(200, visitor=403),
+        )
+    ],
+    "otp_webauthn:credential-registration-complete": [
+        Case(
+            _url("otp_webauthn:credential-registration-complete"),
+            expect(405, visitor=403),
+            post=expect(400, visitor=403),
+        )
+    ],
+    "otp_webauthn:credential-authentication-begin": [
+        Case(
+            _url("otp_webauthn:credential-authentication-begin"),
+            everyone(405),
+            post=everyone(200),
+        )
+    ],
+    "otp_webauthn:credential-authentication-complete": [
+        Case(
+            _url("otp_webauthn:credential-authentication-complete"),
+            everyone(405),
+            post=everyone(400),
+        )
+    ],
+    "otp_webauthn:js-i18n-catalog": [
+        Case(_url("otp_webauthn:js-i18n-catalog"), everyone(200), post=everyone(405))
+    ],
     "notifications:preferences": [
         Case(_url("notifications:preferences"), expect(200), post=expect(200))
     ],
