@@ -26,7 +26,6 @@ from pathlib import Path
 
 from shapely import affinity, unary_union
 from shapely.geometry import MultiPolygon, Polygon, box
-from shapely.geometry.polygon import orient
 
 HERE = Path(__file__).resolve().parent
 COLLECTIVITIES = HERE.parent.parent / "expect" / "organisations" / "data" / "collectivities.csv.gz"
@@ -236,7 +235,9 @@ def world(source: Path) -> dict:
 def overseas(source: Path) -> list[dict]:
     topology = json.loads((source / "countries-50m.json").read_text(encoding="utf-8"))
     geometry = next(
-        g for g in topology["objects"]["countries"]["geometries"] if g["properties"]["name"] == "France"
+        g
+        for g in topology["objects"]["countries"]["geometries"]
+        if g["properties"]["name"] == "France"
     )
     france = lon_lat_shape(topojson_polygons(topology, geometry))
     found = []
@@ -249,7 +250,9 @@ def overseas(source: Path) -> list[dict]:
         left = n * (INSET + INSET_GAP) + 8 + (INSET - 16 - width * scale) / 2
         top = INSET_TOP + 8 + (INSET - 16 - height * scale) / 2
 
-        def to_svg(lon, lat, left=left, top=top, scale=scale, stretch=stretch, north=north, west=west):
+        def to_svg(
+            lon, lat, left=left, top=top, scale=scale, stretch=stretch, north=north, west=west
+        ):
             return left + (lon - west) * stretch * scale, top + (north - lat) * scale
 
         found.append(
@@ -279,16 +282,32 @@ def france(departments_source: Path, world_source: Path) -> dict:
         point = shape.representative_point() if code >= "11" else shape.centroid
         if code == "11":  # Île-de-France is small: its figure goes to its own point.
             point = unary_union(shapes).centroid
-        regions.append({"code": code, "d": path_data(shape.simplify(REGION_TOLERANCE)), "x": round(point.x), "y": round(point.y)})
+        regions.append(
+            {
+                "code": code,
+                "d": path_data(shape.simplify(REGION_TOLERANCE)),
+                "x": round(point.x),
+                "y": round(point.y),
+            }
+        )
     return {
         "width": FRANCE_WIDTH,
         "height": FRANCE_HEIGHT,
         "departements": [
-            {"code": d["code"], "name": d["name"], "region": d["region"], "d": path_data(d["shape"].simplify(DEPARTEMENT_TOLERANCE))}
+            {
+                "code": d["code"],
+                "name": d["name"],
+                "region": d["region"],
+                "d": path_data(d["shape"].simplify(DEPARTEMENT_TOLERANCE)),
+            }
             for d in sorted(departements, key=lambda d: d["code"])
         ],
         "regions": regions,
-        "insets": [{"code": d["code"], "name": d["name"], "box": d["box"]} for d in departements if "box" in d],
+        "insets": [
+            {"code": d["code"], "name": d["name"], "box": d["box"]}
+            for d in departements
+            if "box" in d
+        ],
     }
 
 
@@ -300,8 +319,13 @@ def main(departments_source: str, world_source: str) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "expect.settings")
     django.setup()  # for django-countries' table of ISO codes
-    maps = {"france": france(Path(departments_source), Path(world_source)), "world": world(Path(world_source))}
-    OUTPUT.write_text(json.dumps(maps, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    maps = {
+        "france": france(Path(departments_source), Path(world_source)),
+        "world": world(Path(world_source)),
+    }
+    OUTPUT.write_text(
+        json.dumps(maps, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     print(f"{OUTPUT.name}: {OUTPUT.stat().st_size // 1024} KB")
 
 
