@@ -1,8 +1,8 @@
 """The programme year by year: labels granted and expired, missions, reports on time.
 
 One grouped query per measure, whatever the number of years and rows. Each measure is
-drawn as a small column chart with its numbers printed above the columns, and one
-table holds every measure by year.
+drawn as a small column chart with its numbers printed above the columns, followed by
+its table (narrow enough to read on a phone).
 """
 
 from __future__ import annotations
@@ -86,18 +86,15 @@ class Trends:
     chart_width: int = CHART_WIDTH
     chart_height: int = CHART_HEIGHT
 
-    def charts(self) -> list[tuple[Series, list[Column]]]:
-        return [(series, series.columns(self.years)) for series in self.series]
-
-    def table(self) -> list[tuple[int, list[int]]]:
-        """Year by year, latest first: the value of each series."""
+    def charts(self) -> list[tuple[Series, list[Column], Figure]]:
+        """Each series with its columns and its figure (the table under the chart)."""
         return [
-            (year, [series.values.get(year, 0) for series in self.series])
-            for year in reversed(self.years)
+            (series, series.columns(self.years), figure)
+            for series, figure in zip(self.series, self.figures(), strict=True)
         ]
 
     def figures(self) -> list[Figure]:
-        """One figure a series, for the CSV: (year, value) rows, oldest first."""
+        """One figure a series, for its table and the CSV: (year, value) rows, oldest first."""
         return [
             Figure(
                 series.slug,
