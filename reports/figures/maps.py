@@ -1,8 +1,10 @@
 """The programme on maps: labelled collectivities by région and by département, missions
 by country.
 
-Each map is a `Figure` (its table, and its rows in the CSV) plus the outlines of
-`reports/geo/maps.json`, already projected into SVG paths: nothing is computed on a
+Each map is a `Figure` (its table, and its rows in the CSV) plus the areas to colour:
+the outlines are SVG paths already projected (`reports/static/reports/geo/*.svg`, which
+the browser fetches once and caches; the page `<use>`s them by id) and their codes,
+names and label points are in `reports/geo/maps.json`. Nothing is computed on a
 geometry here. The colour of an area says which class of values it falls in; the
 legend names the classes, each area's title gives its name and number, the région
 map prints its numbers, and the table below every map holds them all: colour is
@@ -29,6 +31,8 @@ from labellisation.filters import labelled_collectivities
 from .indicators import Figure, missions_by_country
 
 OUTLINES = Path(__file__).resolve().parent.parent / "geo" / "maps.json"
+FRANCE_SPRITE = "reports/geo/france.svg"
+WORLD_SPRITE = "reports/geo/world.svg"
 # At most this many classes of colour besides "none": more would be hard to tell apart.
 CLASSES = 4
 
@@ -44,7 +48,7 @@ class Area:
     code: str
     name: str
     value: int
-    d: str
+    ref: str  # the id of its outline in the map's sprite
     level: int
 
 
@@ -84,6 +88,8 @@ class LegendEntry:
 @dataclass(frozen=True)
 class Map:
     figure: Figure
+    sprite: str  # the static file of the outlines
+    base: str  # the id of the group of all its outlines there, drawn first in "none"
     width: int
     height: int
     areas: list[Area]
@@ -94,6 +100,11 @@ class Map:
     @property
     def slug(self) -> str:
         return self.figure.slug
+
+    @property
+    def coloured(self) -> list[Area]:
+        """The areas with a figure: drawn one by one over the base, which shows the rest."""
+        return [area for area in self.areas if area.value]
 
     @property
     def kind(self) -> str:
@@ -129,13 +140,15 @@ def legend(bounds: list[int]) -> list[LegendEntry]:
     return entries
 
 
-def _areas(shapes: list[dict], values: dict[str, int], bounds: list[int]) -> list[Area]:
+def _areas(
+    shapes: list[dict], values: dict[str, int], bounds: list[int], prefix: str
+) -> list[Area]:
     return [
         Area(
             code=shape["code"],
             name=shape["name"],
             value=values.get(shape["code"], 0),
-            d=shape["d"],
+            ref=prefix + shape["code"],
             level=level_of(values.get(shape["code"], 0), bounds),
         )
         for shape in shapes
@@ -186,9 +199,11 @@ def collectivities_by_region(today: date) -> Map:
     )
     return Map(
         figure,
+        FRANCE_SPRITE,
+        "regions",
         france["width"],
         france["height"],
-        _areas(shapes, values, bounds),
+        _areas(shapes, values, bounds, "r"),
         legend(bounds),
         marks=marks,
         frames=_france_frames(),
@@ -222,9 +237,11 @@ def collectivities_by_departement(today: date) -> Map:
     )
     return Map(
         figure,
+        FRANCE_SPRITE,
+        "departements",
         france["width"],
         france["height"],
-        _areas(france["departements"], values, bounds),
+        _areas(france["departements"], values, bounds, "d"),
         legend(bounds),
         frames=_france_frames(),
     )
@@ -234,10 +251,7 @@ def missions_on_the_world(per_country: list[dict]) -> Map:
     values = {row["request__country"]: row["missions"] for row in per_country}
     world = outlines()["world"]
     bounds = class_bounds(max(values.values(), default=0))
-    shapes = [
-        {"code": code, "name": countries.name(code), "d": d}
-        for code, d in world["countries"].items()
-    ]
+    shapes = [{"code": code, "name": countries.name(code)} for code in world["countries"]]
     missing = sorted(countries.name(code) for code in values if code not in world["countries"])
     figure = missions_by_country(per_country)
     if missing:
@@ -248,5 +262,11 @@ def missions_on_the_world(per_country: list[dict]) -> Map:
         ) % {"names": ", ".join(missing)}
         figure = replace(figure, note=f"{figure.note} {small}")
     return Map(
-        figure, world["width"], world["height"], _areas(shapes, values, bounds), legend(bounds)
+        figure,
+        WORLD_SPRITE,
+        "countries",
+        world["width"],
+        world["height"],
+        _areas(shapes, values, bounds, "c"),
+        legend(bounds),
     )

@@ -10,8 +10,9 @@ Run once, by hand, when a source changes (see README.md beside this file):
 
 The portal itself never reads the sources, never projects anything and needs no
 geometry library: it reads the paths below, already projected to SVG user units,
-rounded to whole units and with the points that rounding merges dropped. The same
-sources always give the same bytes.
+rounded to whole units and with the points that rounding merges dropped: the outlines
+in `reports/static/reports/geo/*.svg` (paths with ids, which the maps `<use>`), the codes,
+names, sizes and label points in `maps.json`. The same sources always give the same bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from shapely.geometry import MultiPolygon, Polygon, box
 HERE = Path(__file__).resolve().parent
 COLLECTIVITIES = HERE.parent.parent / "expect" / "organisations" / "data" / "collectivities.csv.gz"
 OUTPUT = HERE / "maps.json"
+SPRITES = HERE.parent / "static" / "reports" / "geo"
 
 # Metropolitan France in the source's own units (viewBox 0 0 613 585); the overseas
 # départements are drawn below it, each in a box of its own, at its own scale.
@@ -323,10 +325,32 @@ def main(departments_source: str, world_source: str) -> None:
         "france": france(Path(departments_source), Path(world_source)),
         "world": world(Path(world_source)),
     }
+    SPRITES.mkdir(parents=True, exist_ok=True)
+    regions = [(f"r{r['code']}", r.pop("d")) for r in maps["france"]["regions"]]
+    departements = [(f"d{d['code']}", d.pop("d")) for d in maps["france"]["departements"]]
+    write_sprite(SPRITES / "france.svg", {"regions": regions, "departements": departements})
+    countries = maps["world"].pop("countries")
+    world_shapes = [(f"c{code}", d) for code, d in countries.items()]
+    write_sprite(SPRITES / "world.svg", {"countries": world_shapes})
+    maps["world"]["countries"] = list(countries)
     OUTPUT.write_text(
         json.dumps(maps, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
-    print(f"{OUTPUT.name}: {OUTPUT.stat().st_size // 1024} KB")
+    for path in (OUTPUT, SPRITES / "france.svg", SPRITES / "world.svg"):
+        print(f"{path.name}: {path.stat().st_size // 1024} KB")
+
+
+def write_sprite(path: Path, groups: dict[str, list[tuple[str, str]]]) -> None:
+    """The outlines as one SVG file of paths with ids, in named groups, which the maps
+    `<use>`: the browser fetches and caches the file once; a page draws a whole group in
+    one reference, then only the areas that have a figure, one reference each."""
+    parts = []
+    for group, shapes in groups.items():
+        paths = "\n".join(f'<path id="{ref}" d="{d}"/>' for ref, d in shapes)
+        parts.append(f'<g id="{group}">\n{paths}\n</g>')
+    body = "\n".join(parts)
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg">\n<defs>\n{body}\n</defs>\n</svg>\n'
+    path.write_text(svg, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from reports.figures import maps, programme_figures
 from reports.models import MissionReport
 from tests.labellisation.test_catalogue import labelled
 from tests.missions.factories import MissionFactory
-from tests.organisations.factories import CollectivityFactory
+from tests.organisations.factories import CollectivityFactory, ThemeFactory
 from tests.reports.factories import MissionReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,18 @@ def test_the_outlines_carry_the_codes_of_the_official_list():
     france = maps.outlines()["france"]
     assert {d["code"] for d in france["departements"]} == departements
     assert {r["code"] for r in france["regions"]} == regions
+
+
+def test_every_area_has_its_outline_in_the_sprite_the_map_uses():
+    static = Path("reports/static")
+    for kind, shown, prefix in (
+        ("france", [*maps.outlines()["france"]["departements"]], "d"),
+        ("france", maps.outlines()["france"]["regions"], "r"),
+        ("world", [{"code": code} for code in maps.outlines()["world"]["countries"]], "c"),
+    ):
+        sprite = (static / f"reports/geo/{kind}.svg").read_text(encoding="utf-8")
+        ids = set(re.findall(r'id="([^"]+)"', sprite))
+        assert {prefix + area["code"] for area in shown} <= ids
 
 
 def test_it_colours_the_countries_of_the_missions_on_the_world_map(client):
@@ -211,3 +223,26 @@ def test_the_figures_of_a_new_day_are_computed_afresh(client):
     assert figures.day == TODAY + datetime.timedelta(days=2)
     assert figures.maps[0].figure.rows == []
     assert Collectivity.objects.filter(pk=label.collectivity_id).exists()
+
+
+def test_the_page_stays_under_100_kb_with_every_departement_and_sixty_countries(client):
+    france = maps.outlines()["france"]
+    regions = {
+        r["code"]: Region.objects.create(code=r["code"], name=f"Région {r['code']}")
+        for r in france["regions"]
+    }
+    themes = [ThemeFactory() for _n in range(13)]
+    for n, departement in enumerate(france["departements"]):
+        collectivity = CollectivityFactory(
+            region=regions[departement["region"]], department_code=departement["code"]
+        )
+        labelled(collectivity, themes[n % 13], granted_on=TODAY - datetime.timedelta(days=30 * n))
+    for n, country in enumerate(list(maps.outlines()["world"]["countries"])[:60]):
+        MissionFactory(
+            proposal__request__country=country,
+            proposal__request__theme=themes[n % 13],
+            departure_date=TODAY - datetime.timedelta(days=70 * n),
+        )
+    size = len(client.get(FIGURES).content)
+    print(f"figures page: {size} bytes")  # noqa: T201 (read with -s when tuning)
+    assert size < 100_000
