@@ -52,3 +52,25 @@ def test_a_visitor_reads_the_maps_and_the_years_of_the_programme(visitor):
     assert missions.get_by_role("row", name=f"{timezone.localdate().year} 1").is_visible()
     page.screenshot(path="var/figures-page.png", full_page=True)
     visitor.check_zoom_and_reflow()
+
+
+def test_a_visitor_goes_from_a_report_to_its_collectivity_and_back(visitor):
+    from tests.labellisation.test_collectivity_page import answered, done_mission, published
+
+    collectivity = CollectivityFactory(
+        name="Villeurbanne",
+        public_contact_service="Direction des relations internationales",
+        public_contact_email="ri@villeurbanne.fr",
+        publish_contact=True,
+    )
+    labelled(collectivity)
+    mission = done_mission(collectivity, proposal__request__country="SN")
+    report = published(mission)
+    answered(mission, usefulness=4)
+    visitor.goto(f"/bibliotheque/{report.pk}/")
+    page = visitor.click(str(collectivity), role="link")
+    assert page.get_by_role("link", name="ri@villeurbanne.fr").is_visible()
+    assert page.get_by_text("Utilité : 4/5").is_visible()
+    visitor.check_zoom_and_reflow()
+    page = visitor.click("Lire le rapport de la mission (Sénégal)", role="link")
+    assert page.url.endswith(f"/bibliotheque/{report.pk}/")

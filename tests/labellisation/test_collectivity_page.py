@@ -91,7 +91,7 @@ def test_it_links_a_mission_to_its_published_report_only(client):
     page = client.get(page_of(collectivity)).content.decode()
     assert reverse("reports:library_report", args=[report.pk]) in page
     assert reverse("reports:library_report", args=[draft.pk]) not in page
-    assert "Not published" in page or "Non publié" in page
+    assert "Rapport non publié" in page
 
 
 def test_it_shows_the_partners_closed_answers_and_keeps_its_comments_private(client):
