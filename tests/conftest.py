@@ -117,3 +117,12 @@ def referent(db):
 @pytest.fixture
 def daect(db):
     return UserFactory(role="daect", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what an earlier test cached (public pages
+    under a generation that its rolled-back transaction never moved) is not this one's."""
+    from django.core.cache import cache
+
+    cache.clear()

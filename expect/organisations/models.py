@@ -185,6 +185,20 @@ class Collectivity(models.Model):
     cooperation_countries = CountryField(
         _("countries of earlier cooperation"), multiple=True, blank=True
     )
+    # The contact shown on the collectivity's public page. A service or a function
+    # (« Direction des relations internationales », ri@ville.fr), never a person's own
+    # address by default: nothing is shown until the referent ticks `publish_contact`.
+    public_contact_service = models.CharField(
+        _("public contact: service or function"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “International relations department”. No person's name."),
+    )
+    public_contact_email = EmailAddress(_("public contact: e-mail"), blank=True)
+    public_contact_phone = PhoneField(_("public contact: phone"), blank=True)
+    publish_contact = models.BooleanField(
+        _("publish this contact on the collectivity's public page"), default=False
+    )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     imported = models.BooleanField(_("from the official list"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -239,6 +253,18 @@ class Collectivity(models.Model):
             raise ValidationError({"rna": _("An association needs a SIREN or an RNA number.")})
         if self.rna and self.kind not in self.ASSOCIATION_KINDS:
             raise ValidationError({"rna": _("Only an association has an RNA number.")})
+
+    @property
+    def public_contact(self) -> dict[str, str] | None:
+        """What the public page shows of the contact: only once published, only what was given."""
+        if not self.publish_contact:
+            return None
+        contact = {
+            "service": self.public_contact_service,
+            "email": self.public_contact_email,
+            "phone": str(self.public_contact_phone or ""),
+        }
+        return contact if any(contact.values()) else None
 
     @property
     def identifier(self) -> str:

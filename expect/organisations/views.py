@@ -17,6 +17,7 @@ from expect.core.pages import page_context
 
 from .forms import CollectivityProfileForm
 from .models import Collectivity
+from .permissions import can_publish_contact
 
 SEARCH_LIMIT = 15
 
@@ -47,7 +48,13 @@ def my_collectivity(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not editable:
         raise PermissionDenied
     form = (
-        CollectivityProfileForm(request.POST or None, instance=collectivity) if editable else None
+        CollectivityProfileForm(
+            request.POST or None,
+            instance=collectivity,
+            may_publish=can_publish_contact(request.user, collectivity),
+        )
+        if editable
+        else None
     )
     if form is not None and request.method == "POST" and form.is_valid():
         form.save()

@@ -10,7 +10,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from expect.core.pages import page_context
 
-from ..filters import CatalogueFilter, labelled_collectivities
+from ..filters import CatalogueFilter
 from ..models import Label
 
 CATALOGUE_PAGE_SIZE = 20
@@ -85,15 +85,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         **page_context(_("Labelled expertise")),
     }
     return render(request, "labellisation/public/catalogue.html", context)
-
-
-@require_GET
-def collectivity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Only labelled collectivities have a public page: 404 for the others.
-    collectivities = labelled_collectivities(timezone.localdate()).prefetch_related("languages")
-    collectivity = get_object_or_404(collectivities, pk=pk)
-    context = {"collectivity": collectivity, **page_context(str(collectivity), _catalogue_link())}
-    return render(request, "labellisation/public/collectivity_detail.html", context)
 
 
 @require_GET

@@ -353,7 +353,7 @@ def test_the_public_page_lists_a_completed_mission_not_a_planned_one(client, mis
     assert response.status_code == 200
     assert done.request.country.name in page
     assert done.request.theme.name in page
-    assert "<td>2024</td>" in page
+    assert "— 2024</h3>" in page
     assert list(response.context["missions"]) == [done]  # not the planned one
     assert mission.request.country.name not in page
     assert "Sophie" not in page  # the team stays private
