@@ -42,9 +42,9 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _no_public_page_cache(settings):
-    # Tests share one cache (Redis in CI) while each rolls its database back: a page kept
-    # by one test would be served to the next. tests/core/test_public_page_cache.py turns
-    # it on, with a cache of its own.
+    # A test changes data in a transaction that never commits, so no generation moves: a
+    # page kept early in a test would hide what the test changed later.
+    # tests/core/test_public_page_cache.py turns it on and commits its changes.
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
 
@@ -120,9 +120,19 @@ def daect(db):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: what an earlier test cached (public pages
-    under a generation that its rolled-back transaction never moved) is not this one's."""
+def _empty_cache_of_this_process(settings):
+    """Each test starts with an empty cache of its own process's memory.
+
+    What an earlier test cached (figures, public pages, bulk files under a generation its
+    rolled-back transaction never moved) is not this one's; and clearing the shared Redis
+    would empty it under the other xdist workers, broker queues included.
+    """
     from django.core.cache import cache
 
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
     cache.clear()
