@@ -25,6 +25,7 @@ from expect.organisations.models import Theme
 
 from ..filters import LibraryFilter, library_reports
 from ..models import MissionReport
+from ..search import add_extracts
 
 LIBRARY_PAGE_SIZE = 20
 
@@ -62,9 +63,12 @@ def _booklet_link(scope: dict) -> str | None:
 def library(request: HttpRequest) -> HttpResponse:
     filterset = LibraryFilter(request.GET or None)
     scope = _booklet_scope(filterset)
+    filterset.facets()  # the menus offer the values with reports, and their numbers
+    page = _paginate(filterset.qs, request.GET.get("page"))
+    add_extracts(page.object_list, filterset.words)
     context = {
         "filter": filterset,
-        "page_obj": _paginate(filterset.qs, request.GET.get("page")),
+        "page_obj": page,
         "booklet_scope": scope,
         "booklet_url": _booklet_link(scope),
         **page_context(_("Library of mission reports")),
