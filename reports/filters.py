@@ -8,15 +8,14 @@ are left out of the menu, except the one chosen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import django_filters
 from django import forms
-from django.db.models import Count, Expression, F, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from expect.core import facets
 from expect.organisations.models import Collectivity, Sdg, Theme
 
 from .models import MissionReport
@@ -48,28 +47,12 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
 
 
-@dataclass(frozen=True)
-class Facet:
-    """Where a filter's values are read, to count the reports of each."""
-
-    group_by: Expression
-
-    def counts(self, queryset: QuerySet) -> dict[str, int]:
-        rows = (
-            queryset.order_by()
-            .values(value=self.group_by)
-            .annotate(count=Count("pk"))
-            .values_list("value", "count")
-        )
-        return {str(value): count for value, count in rows if value is not None}
-
-
-FACETS = {
-    "theme": Facet(F("mission__request__theme")),
-    "country": Facet(F("mission__request__country")),
-    "year": Facet(ExtractYear("mission__return_date")),
-    "sdg": Facet(F("mission__request__theme__sdgs")),
-    "kind": Facet(F("mission__collectivity__kind")),
+FACETS = {  # the filters counted, and where their values are read
+    "theme": facets.Facet(F("mission__request__theme")),
+    "country": facets.Facet(F("mission__request__country")),
+    "year": facets.Facet(ExtractYear("mission__return_date")),
+    "sdg": facets.Facet(F("mission__request__theme__sdgs")),
+    "kind": facets.Facet(F("mission__collectivity__kind")),
 }
 
 
@@ -133,44 +116,23 @@ class LibraryFilter(django_filters.FilterSet):
 
     @property
     def words(self) -> str:
-        return self.form.cleaned_data.get("q", "") if self.is_valid() else ""
+        return (facets.chosen(self.form) or {}).get("q", "")
 
-    def _filtered(self, *, without: str) -> QuerySet:
+    def _filtered(self, data: dict, *, without: str) -> QuerySet:
         """The search with every filter chosen but `without`."""
         queryset = self.queryset
-        for name, value in self.form.cleaned_data.items():
+        for name, value in data.items():
             if name != without:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facets(self) -> dict[str, dict[str, int]]:
+    def count_facets(self) -> dict[str, dict[str, int]]:
         """For each facet, the number of reports of each value (empty if the form is not)."""
-        if not self.is_valid():
+        data = facets.chosen(self.form)
+        if data is None:
             return {}
         counts = {
-            name: facet.counts(self._filtered(without=name)) for name, facet in FACETS.items()
+            name: facet.counts(self._filtered(data, without=name)) for name, facet in FACETS.items()
         }
-        self._offer(counts)
+        facets.offer(self.form, counts, latest_first=("year",))
         return counts
-
-    def _offer(self, counts: dict[str, dict[str, int]]) -> None:
-        """Each menu lists the values with reports, with their number, in its own order."""
-        for name, by_value in counts.items():
-            field = self.form.fields[name]
-            chosen = _key(self.form.cleaned_data.get(name))
-            empty, *values = [(_key(value), label) for value, label in field.choices]
-            if name == "year":
-                values.reverse()  # the latest first
-            # The widget's choices only: the field still validates any value it knows.
-            field.widget.choices = [empty] + [
-                (key, f"{label} ({by_value.get(key, 0)})")
-                for key, label in values
-                if key in by_value or key == chosen
-            ]
-
-
-def _key(value: object) -> str:
-    """A menu's value as text: a model's pk, a choice's value, "" for none."""
-    value = getattr(value, "value", value)  # a ModelChoiceIteratorValue
-    value = getattr(value, "pk", value)
-    return "" if value is None else str(value)

@@ -21,6 +21,7 @@ from expect.core.pages import page_context
 
 from ..filters import CatalogueFilter, labelled_collectivities
 from ..models import Label
+from ..search import add_extracts
 
 CATALOGUE_PAGE_SIZE = 20
 # Spaces and the dashes a word processor or a PDF viewer may substitute for "-".
@@ -79,9 +80,13 @@ def _paginate(queryset: QuerySet, number: str | None) -> Page:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = CatalogueFilter(request.GET or None, day=timezone.localdate())
+    filterset.count_facets()  # the menus offer the values with collectivities, and their numbers
+    page = _paginate(filterset.qs, request.GET.get("page"))
+    if filterset.words:
+        add_extracts(page.object_list, filterset.matching_labels(), filterset.words)
     context = {
         "filter": filterset,
-        "page_obj": _paginate(filterset.qs, request.GET.get("page")),
+        "page_obj": page,
         **page_context(_("Labelled expertise")),
     }
     return render(request, "labellisation/public/catalogue.html", context)

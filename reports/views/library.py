@@ -63,7 +63,7 @@ def _booklet_link(scope: dict) -> str | None:
 def library(request: HttpRequest) -> HttpResponse:
     filterset = LibraryFilter(request.GET or None)
     scope = _booklet_scope(filterset)
-    filterset.facets()  # the menus offer the values with reports, and their numbers
+    filterset.count_facets()  # the menus offer the values with reports, and their numbers
     page = _paginate(filterset.qs, request.GET.get("page"))
     add_extracts(page.object_list, filterset.words)
     context = {
