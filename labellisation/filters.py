@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from expect.core import facets
+from expect.core import facets, generations
 from expect.organisations.models import Collectivity, Language, Region, Sdg, Theme
 from expect.organisations.validators import normalise_search
 
@@ -143,8 +143,16 @@ class CatalogueFilter(django_filters.FilterSet):
 
     def count_facets(self) -> dict[str, dict[str, int]]:
         """For each facet, the number of collectivities of each value."""
-        if facets.chosen(self.form) is None:
+        data = facets.chosen(self.form)
+        if data is None:
             return {}
+        # What is valid changes with the day, not only when the record does.
+        chosen = {**data, "day": self.day.isoformat()}
+        counts = facets.cached(generations.CATALOGUE, chosen, self._count_facets)
+        facets.offer(self.form, counts)
+        return counts
+
+    def _count_facets(self) -> facets.Counts:
         counts = {}
         for name, facet in LABEL_FACETS.items():
             among = self._collectivities(self.queryset, by_labels=False).values("pk")
@@ -152,5 +160,4 @@ class CatalogueFilter(django_filters.FilterSet):
             counts[name] = facet.counts(labels)
         for name, facet in COLLECTIVITY_FACETS.items():
             counts[name] = facet.counts(self._collectivities(self.queryset, without=name))
-        facets.offer(self.form, counts)
         return counts

@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from expect.core import facets
+from expect.core import facets, generations
 from expect.organisations.models import Collectivity, Sdg, Theme
 
 from .models import MissionReport
@@ -131,8 +131,13 @@ class LibraryFilter(django_filters.FilterSet):
         data = facets.chosen(self.form)
         if data is None:
             return {}
-        counts = {
-            name: facet.counts(self._filtered(data, without=name)) for name, facet in FACETS.items()
-        }
+        counts = facets.cached(
+            generations.LIBRARY,
+            data,
+            lambda: {
+                name: facet.counts(self._filtered(data, without=name))
+                for name, facet in FACETS.items()
+            },
+        )
         facets.offer(self.form, counts, latest_first=("year",))
         return counts

@@ -7,10 +7,19 @@ nothing leave the menu, except the one chosen.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count, Expression, QuerySet
+
+from expect.core import generations
+
+# The counts are kept until the content they count changes (its generation moves);
+# this only bounds the memory taken by searches nobody repeats.
+CACHE_SECONDS = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,21 @@ class Facet:
             .values_list("value", "count")
         )
         return {str(value): count for value, count in rows if value is not None}
+
+
+Counts = dict[str, dict[str, int]]
+
+
+def cached(generation: str, chosen: dict, count: Callable[[], Counts]) -> Counts:
+    """`count()`, kept in the cache for what was chosen, until `generation` moves."""
+    canonical = "&".join(f"{name}={key(value)}" for name, value in sorted(chosen.items()))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    cache_key = generations.key(generation, "facets", digest)
+    counts = cache.get(cache_key)
+    if counts is None:
+        counts = count()
+        cache.set(cache_key, counts, CACHE_SECONDS)
+    return counts
 
 
 def key(value: object) -> str:

@@ -6,12 +6,13 @@ The full-text cases need PostgreSQL (the stored vector, its triggers and the
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from expect.core import fulltext
+from expect.core import fulltext, generations
 from expect.organisations.models import Collectivity, Theme
 from missions.models import Mission
 from reports.models import MissionReport
@@ -30,6 +31,12 @@ on_postgresql = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    # The menus' counts are cached per generation; factories record no step that moves it.
+    cache.clear()
 
 
 def published(summary="Appui au budget participatif.", *, state=None, **mission) -> MissionReport:
@@ -223,6 +230,7 @@ def test_the_sdg_menu_counts_each_report_once_per_goal(client):
 
 
 def _queries(client, params: dict) -> int:
+    cache.clear()  # the menus' counts computed afresh, as on a first visit
     with CaptureQueriesContext(connection) as queries:
         assert client.get(LIBRARY, params).status_code == 200
     return len(queries)
@@ -246,6 +254,21 @@ def test_the_number_of_queries_is_the_same_at_two_volumes(client, params):
     for n in range(30):
         published("Gestion des déchets à Thiès.", country=("SN", "ML", "BJ")[n % 3])
     assert _queries(client, params) == small
+
+
+def test_the_counts_are_computed_once_per_generation_of_the_library(client):
+    published(country="SN")
+    client.get(LIBRARY)  # the steps recorded by the factories move the generation after it
+    cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        client.get(LIBRARY, {"q": "budget"})
+    with CaptureQueriesContext(connection) as again:
+        client.get(LIBRARY, {"q": "budget"})
+    assert len(again) == len(first) - 5  # one grouped query per menu, kept
+    generations.bump_now(generations.LIBRARY)  # what publishing a report does
+    with CaptureQueriesContext(connection) as after:
+        client.get(LIBRARY, {"q": "budget"})
+    assert len(after) == len(first)
 
 
 # --- The SQLite fallback (run here on any database, by its own code) -----------------
