@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from expect.core import facets, generations
+from expect.core import facets, fulltext, generations
 from expect.organisations.models import Collectivity, Language, Region, Sdg, Theme
 from expect.organisations.validators import normalise_search
 
@@ -112,8 +112,8 @@ class CatalogueFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         collectivities = self._collectivities(queryset)
-        if not self.words:
-            return collectivities
+        if not self.words or not fulltext.is_full_text():
+            return collectivities  # by name (SQLite has no rank)
         rank = search.best_rank(self.matching_labels(), self.words)
         return collectivities.alias(rank=rank).order_by(F("rank").desc(nulls_last=True), "name")
 

@@ -129,8 +129,8 @@ class MissionReport(Archivable, ScannedFile):
             # The library's count, its newest-first pages and its facets read this
             # index alone, never the reports' texts.
             models.Index(
-                fields=["-published_at", "-id"],
-                include=["mission"],
+                # The mission as a key column rather than INCLUDE, which SQLite lacks.
+                fields=["-published_at", "-id", "mission"],
                 condition=Q(is_published=True, state="accepted", archived_at__isnull=True),
                 name="report_library_order",
             )

@@ -176,6 +176,13 @@ def test_the_fallback_ignores_accents_and_case(client, fallback):
     assert found(client, q="DECHETS menagers") == ["Lyon"]
 
 
+def test_the_fallback_lists_what_it_finds_by_name(client, fallback):
+    labelled("Lyon", "Collecte des déchets.")
+    labelled("Brest", "Tri des déchets.")
+    labelled("Nantes", "Budget participatif.")
+    assert found(client, q="dechets") == ["Brest", "Lyon"]
+
+
 def test_the_fallback_never_finds_a_lapsed_label(client, fallback):
     labelled("Lyon", "Collecte des déchets.", state=Label.State.REVOKED)
     assert found(client, q="dechets") == []
