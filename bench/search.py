@@ -380,7 +380,6 @@ def measure() -> None:
             f"{view + ' ' + name:<40} {first[0]:>8.0f} {first[1]:>7} {first[2]:>7.1f}"
             f" {first[3]:>7.1f} {again[0]:>8.0f} {again[1]:>7} {again[2]:>7.1f} {first[4]:>6.1f}"
         )
-    _explain()
 
 
 def _runs(client, url: str, params: dict, *, fresh: bool) -> tuple[float, int, float, float, float]:
@@ -411,27 +410,30 @@ def _runs(client, url: str, params: dict, *, fresh: bool) -> tuple[float, int, f
 
 
 def _explain() -> None:
+    """The plans of the page's search, as the views run it (keys, rank and total)."""
     from django.db import connection
+    from django.db.models import Count, Window
 
     from labellisation.models import Label
+    from labellisation.search import matching_labels
     from reports.filters import library_reports
     from reports.search import search_reports
 
-    reports = search_reports(library_reports(), "dechets")
     labels = Label.objects.valid_on(date.today())
-    from labellisation.search import matching_labels
-
-    for title, queryset in (
-        ("library: the page of q=dechets", reports[:20]),
-        ("catalogue: the labels of q=dechets", matching_labels(labels, "dechets")),
-    ):
+    cases = []
+    for words in ("thies", "Sénégal", "dechets"):
+        keys = search_reports(library_reports(), words).values_list("pk", flat=True)
+        page = keys.annotate(total=Window(Count("pk"))).values_list("pk", "total")[:20]
+        cases.append((f"library, the page of q={words}", page))
+    cases.append(("catalogue, the labels of q=dechets", matching_labels(labels, "dechets")))
+    for title, queryset in cases:
         sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             plan = [row[0] for row in cursor.fetchall()]
         print(f"\nEXPLAIN ANALYZE, {title}:")
         for line in plan:
-            if "Index" in line or "Execution Time" in line or "Sort" in line:
+            if any(word in line for word in ("Scan", "Index Cond", "Execution Time")):
                 print("  " + line.strip())
 
 
@@ -457,6 +459,7 @@ def main() -> None:
         build()
         print(f"Volume built in {time.perf_counter() - start:.0f} s")
     measure()
+    _explain()
 
 
 if __name__ == "__main__":
