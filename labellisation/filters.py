@@ -1,4 +1,11 @@
-"""The filters of the public catalogue of labelled expertise."""
+"""The search and filters of the public catalogue of labelled expertise.
+
+The words, the theme and the SDG are looked for in one and the same label valid on
+the day (its expertise, its theme), never in a lapsed one; the name, kind, region and
+language are the collectivity's. Each menu is also a facet: it shows, for each value,
+how many collectivities the search would find with that value and every other
+filter as chosen (one grouped query per facet, whatever the number of rows).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,29 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expect.core import facets, fulltext, generations
 from expect.organisations.models import Collectivity, Language, Region, Sdg, Theme
 from expect.organisations.validators import normalise_search
 
+from . import search
 from .models import Label
+
+SEARCH_MAX_LENGTH = 200
+# Looked for in the valid labels; the other filters are the collectivity's.
+LABEL_FILTERS = ("q", "theme", "sdg")
+LABEL_FACETS = {  # counted over the matching labels: collectivities per value
+    "theme": facets.Facet(F("theme"), counted="collectivity", distinct=True),
+    "sdg": facets.Facet(F("theme__sdgs"), counted="collectivity", distinct=True),
+}
+COLLECTIVITY_FACETS = {  # counted over the matching collectivities
+    "kind": facets.Facet(F("kind")),
+    "region": facets.Facet(F("region")),
+    "language": facets.Facet(F("languages"), distinct=True),
+}
 
 
 def labelled_collectivities(day: date) -> QuerySet[Collectivity]:
@@ -38,19 +60,20 @@ class FilterForm(forms.Form):
 
 
 class CatalogueFilter(django_filters.FilterSet):
-    """Theme and SDG look at the labels valid on `day` only, never at lapsed ones."""
+    """Theme, SDG and words look at the labels valid on `day` only, never at lapsed ones."""
 
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Searched in the described expertise, the themes, names and regions."),
+    )
     name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=100)
     theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        method="filter_theme",
-        empty_label=_("All themes"),
+        label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("All themes")
     )
     sdg = django_filters.ModelChoiceFilter(
         label=_("Sustainable development goal"),
         queryset=Sdg.objects.all(),
-        method="filter_sdg",
         empty_label=_("All goals"),
     )
     kind = django_filters.ChoiceFilter(
@@ -80,14 +103,61 @@ class CatalogueFilter(django_filters.FilterSet):
         needle = normalise_search(value)
         return queryset.filter(search_name__contains=needle) if needle else queryset
 
-    def filter_theme(self, queryset, name: str, value: Theme):
-        return self._with_valid_label(queryset, theme=value)
+    @property
+    def words(self) -> str:
+        return self._data().get("q", "")
 
-    def filter_sdg(self, queryset, name: str, value: Sdg):
-        return self._with_valid_label(queryset, theme__sdgs=value)
+    def _data(self) -> dict:
+        return facets.chosen(self.form) or {}
 
-    def _with_valid_label(self, queryset, **lookups):
-        # A subquery rather than a join: no duplicate rows, and the condition applies
-        # to one and the same valid label.
-        labels = Label.objects.valid_on(self.day).filter(collectivity=OuterRef("pk"), **lookups)
-        return queryset.filter(Exists(labels))
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        collectivities = self._collectivities(queryset)
+        if not self.words or not fulltext.is_full_text():
+            return collectivities  # by name (SQLite has no rank)
+        rank = search.best_rank(self.matching_labels(), self.words)
+        return collectivities.alias(rank=rank).order_by(F("rank").desc(nulls_last=True), "name")
+
+    def matching_labels(self, *, without: str = "") -> QuerySet[Label]:
+        """The labels valid on the day that match the words, theme and SDG chosen."""
+        data = self._data()
+        labels = search.matching_labels(
+            Label.objects.valid_on(self.day), "" if without == "q" else data.get("q", "")
+        )
+        if data.get("theme") and without != "theme":
+            labels = labels.filter(theme=data["theme"])
+        if data.get("sdg") and without != "sdg":
+            labels = labels.filter(theme__sdgs=data["sdg"])
+        return labels
+
+    def _collectivities(
+        self, queryset: QuerySet, *, without: str = "", by_labels: bool = True
+    ) -> QuerySet:
+        data = self._data()
+        if by_labels and any(data.get(name) for name in LABEL_FILTERS if name != without):
+            labels = self.matching_labels(without=without)
+            queryset = queryset.filter(Exists(labels.filter(collectivity=OuterRef("pk"))))
+        for name, value in data.items():
+            if name not in LABEL_FILTERS and name != without:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def count_facets(self) -> dict[str, dict[str, int]]:
+        """For each facet, the number of collectivities of each value."""
+        data = facets.chosen(self.form)
+        if data is None:
+            return {}
+        # What is valid changes with the day, not only when the record does.
+        chosen = {**data, "day": self.day.isoformat()}
+        counts = facets.cached(generations.CATALOGUE, chosen, self._count_facets)
+        facets.offer(self.form, counts)
+        return counts
+
+    def _count_facets(self) -> facets.Counts:
+        counts = {}
+        for name, facet in LABEL_FACETS.items():
+            among = self._collectivities(self.queryset, by_labels=False).values("pk")
+            labels = self.matching_labels(without=name).filter(collectivity__in=among)
+            counts[name] = facet.counts(labels)
+        for name, facet in COLLECTIVITY_FACETS.items():
+            counts[name] = facet.counts(self._collectivities(self.queryset, without=name))
+        return counts

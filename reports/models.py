@@ -125,6 +125,16 @@ class MissionReport(Archivable, ScannedFile):
             ("evaluate_report", "Can send back or accept a mission report"),
             ("publish_report", "Can publish or withdraw a report from the library"),
         ]
+        indexes = [
+            # The library's count, its newest-first pages and its facets read this
+            # index alone, never the reports' texts.
+            models.Index(
+                # The mission as a key column rather than INCLUDE, which SQLite lacks.
+                fields=["-published_at", "-id", "mission"],
+                condition=Q(is_published=True, state="accepted", archived_at__isnull=True),
+                name="report_library_order",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(state="accepted"),

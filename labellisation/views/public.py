@@ -7,8 +7,6 @@ import re
 from datetime import date
 
 from django import forms
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from expect.core.pages import page_context
+from expect.core.paging import lean_page
 
 from ..filters import CatalogueFilter
 from ..models import Label
+from ..search import add_extracts
 
 CATALOGUE_PAGE_SIZE = 20
 # Spaces and the dashes a word processor or a PDF viewer may substitute for "-".
@@ -68,20 +68,21 @@ def _verify_form_link() -> dict:
     return {"url": reverse("labellisation:verify_form"), "title": _("Verify a label")}
 
 
-def _paginate(queryset: QuerySet, number: str | None) -> Page:
-    paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
-    page = paginator.get_page(number)
-    # The pagination template links these numbers, with ellipses for long ranges.
-    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
-    return page
-
-
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = CatalogueFilter(request.GET or None, day=timezone.localdate())
+    filterset.count_facets()  # the menus offer the values with collectivities, and their numbers
+    day = filterset.day
+    page = lean_page(
+        filterset.qs,
+        request.GET.get("page"),
+        CATALOGUE_PAGE_SIZE,
+        rows=lambda ids: labelled_collectivities(day).filter(pk__in=ids),
+    )
+    add_extracts(page.object_list, filterset.matching_labels(), filterset.words)
     context = {
         "filter": filterset,
-        "page_obj": _paginate(filterset.qs, request.GET.get("page")),
+        "page_obj": page,
         **page_context(_("Labelled expertise")),
     }
     return render(request, "labellisation/public/catalogue.html", context)

@@ -8,7 +8,6 @@ every view starts from `MissionReport.objects.published()`, and anything else is
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,25 +19,19 @@ from django.views.decorators.http import require_GET
 
 from expect.core.downloads import document_download
 from expect.core.pages import page_context
+from expect.core.paging import lean_page
 from expect.core.pdf import pdf_response, render_pdf
 from expect.organisations.models import Theme
 
 from ..filters import LibraryFilter, library_reports
 from ..models import MissionReport
+from ..search import add_extracts
 
 LIBRARY_PAGE_SIZE = 20
 
 
 def _library_link() -> dict:
     return {"url": reverse("reports:library"), "title": _("Library of mission reports")}
-
-
-def _paginate(queryset: QuerySet, number: str | None) -> Page:
-    paginator = Paginator(queryset, LIBRARY_PAGE_SIZE)
-    page = paginator.get_page(number)
-    # The pagination template links these numbers, with ellipses for long ranges.
-    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
-    return page
 
 
 def _booklet_scope(filterset: LibraryFilter) -> dict:
@@ -62,9 +55,17 @@ def _booklet_link(scope: dict) -> str | None:
 def library(request: HttpRequest) -> HttpResponse:
     filterset = LibraryFilter(request.GET or None)
     scope = _booklet_scope(filterset)
+    filterset.count_facets()  # the menus offer the values with reports, and their numbers
+    page = lean_page(
+        filterset.qs,
+        request.GET.get("page"),
+        LIBRARY_PAGE_SIZE,
+        rows=lambda ids: library_reports().filter(pk__in=ids),
+    )
+    add_extracts(page.object_list, filterset.words)
     context = {
         "filter": filterset,
-        "page_obj": _paginate(filterset.qs, request.GET.get("page")),
+        "page_obj": page,
         "booklet_scope": scope,
         "booklet_url": _booklet_link(scope),
         **page_context(_("Library of mission reports")),

@@ -7,6 +7,7 @@ Run on SQLite (the word-by-word fallback) and on PostgreSQL (French full-text se
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,6 +38,12 @@ on_postgresql = pytest.mark.skipif(
 def english(client, settings):
     # English pages keep the assertions true once the French catalogue is translated.
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    # The menus' counts are cached per generation; factories record no step that moves it.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +89,11 @@ NOT_PUBLISHED = {
 
 def unpublished(lapse: dict, **kwargs) -> MissionReport:
     return MissionReportFactory(summary="Appui au budget participatif.", **lapse, **kwargs)
+
+
+def offered(response, menu: str) -> list[str]:
+    """The values of a filter's menu, as the page offers them."""
+    return [value for value, _label in response.context["filter"].form[menu].field.widget.choices]
 
 
 def shown(response) -> list[int]:
@@ -184,8 +196,7 @@ def test_it_filters_by_country_and_offers_the_countries_of_published_reports(cli
     unpublished(NOT_PUBLISHED["submitted"], mission=mission(country="BJ"))
     response = client.get(LIBRARY, {"country": "ML"})
     assert shown(response) == [wanted.pk]
-    offered = [code for code, _name in response.context["filter"].form.fields["country"].choices]
-    assert offered == ["", "ML", "SN"]
+    assert offered(response, "country") == ["", "ML", "SN"]
 
 
 def test_it_filters_by_year_of_the_mission(client):
@@ -250,6 +261,7 @@ def test_an_empty_result_says_so_and_links_the_whole_library(client):
 
 
 def _queries_for(client, params: dict) -> int:
+    cache.clear()  # the menus' counts computed afresh, as on a first visit
     with CaptureQueriesContext(connection) as queries:
         assert client.get(LIBRARY, params).status_code == 200
     return len(queries)
