@@ -19,6 +19,15 @@ def _media_in_a_temporary_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _no_booklet_worker(monkeypatch):
+    """A booklet asked for in a test queues nothing on a real broker: its tests run the
+    task themselves (tests/reports/conftest.py's `queued`)."""
+    from reports import tasks
+
+    monkeypatch.setattr(tasks.build_booklet, "delay", lambda *args, **kwargs: None)
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The hashed-names storage needs collectstatic; tests render pages without it.
     settings.STORAGES = {

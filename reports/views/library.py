@@ -7,20 +7,17 @@ every view starts from `MissionReport.objects.published()`, and anything else is
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from expect.core.downloads import document_download
 from expect.core.pages import page_context
-from expect.core.pdf import pdf_response, render_pdf
 from expect.organisations.models import Theme
 
 from ..filters import LibraryFilter, library_reports
@@ -98,17 +95,6 @@ def library_report_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class BookletForm(forms.Form):
-    theme = forms.ModelChoiceField(queryset=Theme.objects.all(), required=False)
-    year = forms.IntegerField(min_value=1950, max_value=2100, required=False)
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if not self.errors and data.get("theme") is None and data.get("year") is None:
-            raise forms.ValidationError(_("Choose a theme or a year."))
-        return data
-
-
 def booklet_reports(*, theme: Theme | None = None, year: int | None = None) -> QuerySet:
     """The published reports of a theme and/or a year, in the order of the missions."""
     reports = library_reports().order_by("mission__return_date", "pk")
@@ -117,31 +103,3 @@ def booklet_reports(*, theme: Theme | None = None, year: int | None = None) -> Q
     if year is not None:
         reports = reports.filter(mission__return_date__year=year)
     return reports
-
-
-def _booklet_unavailable(request: HttpRequest, status: int, text: str) -> HttpResponse:
-    context = {
-        "status": status,
-        "text": text,
-        **page_context(_("Capitalisation booklet"), _library_link()),
-    }
-    return render(request, "reports/library/booklet_unavailable.html", context, status=status)
-
-
-@require_GET
-def booklet(request: HttpRequest) -> HttpResponse:
-    form = BookletForm(request.GET)
-    if not form.is_valid():
-        return _booklet_unavailable(
-            request, 400, _("A booklet gathers the reports of one theme or one year.")
-        )
-    theme, year = form.cleaned_data["theme"], form.cleaned_data["year"]
-    reports = list(booklet_reports(theme=theme, year=year))
-    if not reports:
-        return _booklet_unavailable(
-            request, 404, _("No published report matches this theme or year yet.")
-        )
-    context = {"reports": reports, "theme": theme, "year": year, "edited_on": timezone.localdate()}
-    pdf = render_pdf("reports/pdf/booklet.html", context, request=request)
-    name = "-".join(str(part) for part in (theme and theme.slug, year) if part)
-    return pdf_response(pdf, f"livret-expe-ct-{name}")
