@@ -63,6 +63,18 @@ def scope(filterset: LibraryFilter) -> dict[str, str]:
     return params
 
 
+def raw_scope(query) -> dict[str, str]:
+    """`scope` read from the query string without validating it: the fast path of a
+    booklet already asked for (a row exists only for a validated scope, so a scope that
+    is not one simply finds no row and goes through `scope`)."""
+    params = {}
+    for name in LibraryFilter.base_filters:
+        value = " ".join(str(query.get(name, "")).split())
+        if value:
+            params[name] = value
+    return params
+
+
 def url(params: dict[str, str]) -> str:
     """The booklet of these filters (no filter: the whole library)."""
     base = reverse("reports:booklet")
@@ -98,9 +110,17 @@ def existing(params: dict[str, str]) -> Booklet | None:
 def request_booklet(params: dict[str, str], *, count: int) -> Booklet:
     """The booklet of these filters; the first request (and only it) queues its task."""
     booklet, created = _get_or_create(params, count)
-    if created or _claim_requeue(booklet):
+    if created:
         _queue(booklet.pk)
+    else:
+        retry_if_stuck(booklet)
     return booklet
+
+
+def retry_if_stuck(booklet: Booklet) -> None:
+    """Queue again a booklet that failed or whose task never finished (see below)."""
+    if _claim_requeue(booklet):
+        _queue(booklet.pk)
 
 
 def _get_or_create(params: dict[str, str], count: int) -> tuple[Booklet, bool]:

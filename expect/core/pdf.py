@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.http import content_disposition_header
@@ -56,19 +57,41 @@ def _fetcher() -> URLFetcher:
 
 
 class _Shared:
-    """What every document of this process reuses: fonts, stylesheet, decoded images."""
+    """What every document of this process reuses: fonts, stylesheets, decoded images."""
 
     def __init__(self) -> None:
         self.base_url = _dsfr_base_url()
         self.fonts = FontConfiguration()
-        # Parsing the stylesheet registers its @font-face rules in `fonts` once.
-        self.stylesheet = CSS(
-            string=render_to_string(PRINT_STYLESHEET),
-            base_url=self.base_url,
-            url_fetcher=_fetcher(),
-            font_config=self.fonts,
-        )
         self.images: dict = {}
+        self.sources: dict[str, str] = {}
+        self.sheets: dict[str, CSS | None] = {}
+        # Parsing the stylesheet registers its @font-face rules in `fonts` once.
+        self.stylesheet = self._parse(PRINT_STYLESHEET)
+
+    def _parse(self, name: str) -> CSS:
+        source = self.sources[name] = render_to_string(name)
+        return CSS(
+            string=source, base_url=self.base_url, url_fetcher=_fetcher(), font_config=self.fonts
+        )
+
+    def stylesheets(self, template_name: str) -> list[CSS]:
+        """The shared stylesheet, then the document's own (`certificate.html` has
+        `certificate.css` beside it), which wins where both set the same thing."""
+        if template_name not in self.sheets:
+            own = template_name.removesuffix(".html") + ".css"
+            try:
+                self.sheets[template_name] = self._parse(own)
+            except TemplateDoesNotExist:
+                self.sheets[template_name] = None
+        own_sheet = self.sheets[template_name]
+        return [self.stylesheet] if own_sheet is None else [self.stylesheet, own_sheet]
+
+    def version(self, template_name: str) -> str:
+        """What the stylesheets of a document are made of: a stored copy of it is only
+        good while they stay the same."""
+        self.stylesheets(template_name)
+        own = self.sources.get(template_name.removesuffix(".html") + ".css", "")
+        return self.sources[PRINT_STYLESHEET] + own
 
 
 @cache
@@ -76,19 +99,21 @@ def _shared() -> _Shared:
     return _Shared()
 
 
-def render_html_pdf(html: str) -> bytes:
-    """The PDF of an HTML page written for pdf/base.html."""
+def render_html_pdf(html: str, template_name: str = "") -> bytes:
+    """The PDF of an HTML page written for pdf/base.html (from `template_name`)."""
     with _lock:
         shared = _shared()
         document = HTML(string=html, base_url=shared.base_url, url_fetcher=_fetcher())
         return document.write_pdf(
-            stylesheets=[shared.stylesheet], font_config=shared.fonts, cache=shared.images
+            stylesheets=shared.stylesheets(template_name),
+            font_config=shared.fonts,
+            cache=shared.images,
         )
 
 
 def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
     """Render a template extending pdf/base.html to the bytes of a PDF."""
-    return render_html_pdf(render_to_string(template_name, context, request=request))
+    return render_html_pdf(render_to_string(template_name, context, request=request), template_name)
 
 
 def stored_pdf(
@@ -101,21 +126,24 @@ def stored_pdf(
 ) -> bytes:
     """A document rendered once and kept in storage until what it shows changes.
 
-    The fingerprint is a keyed hash of the page the document is made of, so any change
-    of the data it shows (or of its template, or of the language) makes a new one; the
+    The fingerprint is a keyed hash of the page the document is made of and of its
+    stylesheets, so any change of the data it shows (or of its template, its styles or
+    the language) makes a new one; the
     keys of `volatile` (the day of issue) are left out of it, so that a copy issued
     yesterday is still the copy of today. The fingerprint is the file's name, under
     `folder` and the language: the old versions of that folder are then deleted.
     """
     steady = {**context, **dict.fromkeys(volatile)}
     page = render_to_string(template_name, steady, request=request)
-    fingerprint = salted_hmac("expect.core.pdf.stored_pdf", page).hexdigest()
+    with _lock:
+        styles = _shared().version(template_name)
+    fingerprint = salted_hmac("expect.core.pdf.stored_pdf", styles + page).hexdigest()
     directory = f"{STORED_DIR}/{folder}/{get_language() or 'default'}"
     name = f"{directory}/{fingerprint}.pdf"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as stored:
             return stored.read()
-    pdf = render_html_pdf(render_to_string(template_name, context, request=request))
+    pdf = render_html_pdf(render_to_string(template_name, context, request=request), template_name)
     _replace(directory, name, pdf)
     return pdf
 

@@ -50,15 +50,36 @@ def _file(booklet: Booklet) -> FileResponse:
     return response
 
 
+def _waiting(request: HttpRequest, booklet: Booklet, params: dict) -> HttpResponse:
+    response = _page(
+        request,
+        "booklet_waiting.html",
+        202,
+        booklet=booklet,
+        booklet_url=booklets.url(params),
+        retry_after=RETRY_AFTER,
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 @require_safe
 def booklet(request: HttpRequest) -> HttpResponse:
+    # The fast path, for every request after the first: one query, no validation.
+    params = booklets.raw_scope(request.GET)
+    if (asked := booklets.existing(params)) is not None:
+        if asked.state == Booklet.State.READY:
+            return _file(asked)
+        booklets.retry_if_stuck(asked)
+        return _waiting(request, asked, params)
+    return _first_request(request)
+
+
+def _first_request(request: HttpRequest) -> HttpResponse:
     filterset = LibraryFilter(request.GET)
     if not filterset.is_valid():
         return _unavailable(request, 400, _("These filters are not valid: choose them again."))
     params = booklets.scope(filterset)
-    stored = booklets.existing(params)
-    if stored is not None and stored.state == Booklet.State.READY:
-        return _file(stored)
     count = filterset.qs.count()
     if not count:
         return _unavailable(request, 404, _("No published report matches these filters yet."))
@@ -71,13 +92,4 @@ def booklet(request: HttpRequest) -> HttpResponse:
     wanted = booklets.request_booklet(params, count=count)
     if wanted.state == Booklet.State.READY:
         return _file(wanted)
-    response = _page(
-        request,
-        "booklet_waiting.html",
-        202,
-        booklet=wanted,
-        booklet_url=booklets.url(params),
-        retry_after=RETRY_AFTER,
-    )
-    response["Retry-After"] = str(RETRY_AFTER)
-    return response
+    return _waiting(request, wanted, params)

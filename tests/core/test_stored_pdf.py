@@ -34,7 +34,9 @@ def renders(monkeypatch):
     """The number of PDFs WeasyPrint actually lays out."""
     made = []
     real = pdf.render_html_pdf
-    monkeypatch.setattr(pdf, "render_html_pdf", lambda html: made.append(html) or real(html))
+    monkeypatch.setattr(
+        pdf, "render_html_pdf", lambda html, *args: made.append(html) or real(html, *args)
+    )
     return made
 
 
@@ -88,3 +90,11 @@ def test_the_file_name_cannot_be_guessed_from_the_content(settings):
     stored()
     # Same page, another key: another name (the names are keyed hashes, not plain ones).
     assert files() != before
+
+
+def test_a_change_of_its_styles_makes_a_new_document(renders, monkeypatch):
+    stored()
+    shared = pdf._shared()
+    monkeypatch.setitem(shared.sources, pdf.PRINT_STYLESHEET, "h1 { color: red; }")
+    stored()
+    assert len(renders) == 2
