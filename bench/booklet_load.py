@@ -13,8 +13,11 @@
    database and the temporary folder are gone on exit. Every loop is bounded in count
    and in time; nothing leaves 127.0.0.1.
 
-Knobs: BENCH_SCALE (collectivities generated, 300), BENCH_BOOKLET_REQUESTS (400),
-BENCH_CONCURRENCY (40), BENCH_SECONDS (phase length, 40), BENCH_WEB_PORT (8097),
+6. Control: the same number of requests of an ordinary page (the library), the same
+   number at a time, while the catalogue is timed: what any traffic costs it.
+
+Knobs: BENCH_SCALE (collectivities generated, 300), BENCH_BOOKLET_REQUESTS (240),
+BENCH_CONCURRENCY (8), BENCH_SECONDS (phase length, 40), BENCH_WEB_PORT (8097),
 BENCH_GUNICORN_WORKERS (3, as the Dockerfile), BENCH_WORKER_CONCURRENCY (1).
 Not part of `make test`: it takes a few minutes and all the machine's cores.
 """
@@ -44,8 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 REPORT = ROOT / "docs" / "booklet-load.md"
 SCALE = int(os.environ.get("BENCH_SCALE", "300"))
-REQUESTS = int(os.environ.get("BENCH_BOOKLET_REQUESTS", "400"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "40"))
+REQUESTS = int(os.environ.get("BENCH_BOOKLET_REQUESTS", "240"))
+# Eight anonymous booklet requests froze the site before (issue #15): that many at once.
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "40"))
 PORT = int(os.environ.get("BENCH_WEB_PORT", "8097"))
 WEB_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))
@@ -257,14 +261,30 @@ def booklet_paths(data: dict) -> list[str]:
     return paths
 
 
-def fire_booklets(paths: list[str]) -> dict[int, int]:
-    """REQUESTS booklet requests, CONCURRENCY at a time; the count of each status."""
+def fire(paths: list[str], took: list[float] | None = None) -> dict[int, int]:
+    """REQUESTS requests over `paths`, CONCURRENCY at a time; the count of each status."""
     statuses: dict[int, int] = {}
     wanted = list(itertools.islice(itertools.cycle(paths), REQUESTS))
     with ThreadPoolExecutor(CONCURRENCY) as pool:
-        for status, _took, _kind in pool.map(get, wanted):
+        for status, seconds, _kind in pool.map(get, wanted):
             statuses[status] = statuses.get(status, 0) + 1
+            if took is not None:
+                took.append(seconds * 1000)
     return statuses
+
+
+def timed_while(action) -> tuple[dict, object, float]:
+    """The catalogue's times while `action()` runs (and at least SECONDS in all)."""
+    stop, timed = threading.Event(), []
+    timer = threading.Thread(target=lambda: timed.extend(time_catalogue(stop, SECONDS * 3)))
+    timer.start()
+    start = time.monotonic()
+    result = action()
+    spent = round(time.monotonic() - start, 1)
+    time.sleep(max(0, SECONDS - (time.monotonic() - start)))
+    stop.set()
+    timer.join()
+    return summary(timed), result, spent
 
 
 def summary(times: list[float]) -> dict:
@@ -293,27 +313,28 @@ def run(bench: Bench) -> dict:
     paths = booklet_paths(data)
     facts["distinct_booklets"] = len(paths)
     say(f"load: {REQUESTS} booklet requests ({len(paths)} filters), {CONCURRENCY} at a time")
-    stop, timed = threading.Event(), []
-    timer = threading.Thread(target=lambda: timed.extend(time_catalogue(stop, SECONDS * 3)))
-    timer.start()
-    start = time.monotonic()
-    facts["booklet_statuses"] = fire_booklets(paths)
-    facts["booklet_requests_seconds"] = round(time.monotonic() - start, 1)
-    # The worker goes on building what was asked: keep timing the catalogue meanwhile.
-    time.sleep(max(0, SECONDS - (time.monotonic() - start)))
-    stop.set()
-    timer.join()
-    facts["under_load"] = summary(timed)
+    # The worker goes on building what was asked: the catalogue is timed meanwhile too.
+    took: list[float] = []
+    facts["under_load"], facts["booklet_statuses"], facts["booklet_requests_seconds"] = timed_while(
+        lambda: fire(paths, took)
+    )
+    facts["booklet_request"] = summary(took)
     facts["memory_after_mb"] = bench.rss_mb()
     facts["booklets"] = bench.booklets()
     say("again: every booklet once more (served from storage when built)")
-    facts["second_round_statuses"] = fire_booklets(paths)
+    facts["second_round_statuses"] = fire(paths)
     facts["booklets_after"] = bench.booklets()
+    say(f"control: {REQUESTS} requests of the library page, {CONCURRENCY} at a time")
+    library: list[float] = []
+    facts["under_control"], facts["control_statuses"], _spent = timed_while(
+        lambda: fire(["/bibliotheque/"], library)
+    )
+    facts["library_request"] = summary(library)
     return facts
 
 
 def write_report(facts: dict) -> None:
-    base, load = facts["baseline"], facts["under_load"]
+    base, load, control = facts["baseline"], facts["under_load"], facts["under_control"]
     lines = [
         "# Booklets under load: the catalogue keeps its speed",
         "",
@@ -331,7 +352,12 @@ def write_report(facts: dict) -> None:
         "| catalogue | requests | failed | median | p95 | max |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, row in (("alone", base), ("during the booklet requests", load)):
+    rows = (
+        ("alone", base),
+        ("during the booklet requests", load),
+        ("during as many library page requests (control)", control),
+    )
+    for name, row in rows:
         lines.append(
             f"| {name} | {row['requests']} | {row['failed']} | {row.get('median_ms')} ms"
             f" | {row.get('p95_ms')} ms | {row.get('max_ms')} ms |"
@@ -339,7 +365,9 @@ def write_report(facts: dict) -> None:
     lines += [
         "",
         f"- Booklet answers: {facts['booklet_statuses']} (202: being prepared, 200: the"
-        " stored file, 422: more reports than the cap).",
+        " stored file, 422: more reports than the cap); one booklet request took"
+        f" {facts['booklet_request'].get('median_ms')} ms (median), a library page"
+        f" {facts['library_request'].get('median_ms')} ms.",
         f"- Booklet rows (one task each) after the load: {facts['booklets']}; for"
         f" {REQUESTS} requests over {facts['distinct_booklets']} filters.",
         f"- The same filters asked again: {facts['second_round_statuses']};"

@@ -94,7 +94,8 @@ def digest(params: dict[str, str]) -> str:
 def booklet_reports(params: dict[str, str]) -> QuerySet[MissionReport]:
     """The published reports of the filter, in the order of the missions."""
     filterset = LibraryFilter(params)
-    filterset.is_valid()
+    if not filterset.is_valid():  # a theme deleted since: never a broader booklet
+        raise ValueError(f"The filter {params} is no longer valid.")
     return filterset.qs.select_related("mission__request").order_by("mission__return_date", "pk")
 
 
@@ -115,6 +116,15 @@ def request_booklet(params: dict[str, str], *, count: int) -> Booklet:
     else:
         retry_if_stuck(booklet)
     return booklet
+
+
+def rebuild(booklet: Booklet) -> None:
+    """A ready booklet whose file is gone (storage restored, wiped): build it again, once."""
+    if Booklet.objects.filter(pk=booklet.pk, state=Booklet.State.READY).update(
+        state=Booklet.State.PENDING, queued_at=timezone.now()
+    ):
+        _queue(booklet.pk)
+    booklet.refresh_from_db()
 
 
 def retry_if_stuck(booklet: Booklet) -> None:

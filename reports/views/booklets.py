@@ -69,7 +69,10 @@ def booklet(request: HttpRequest) -> HttpResponse:
     params = booklets.raw_scope(request.GET)
     if (asked := booklets.existing(params)) is not None:
         if asked.state == Booklet.State.READY:
-            return _file(asked)
+            try:
+                return _file(asked)
+            except OSError:  # the file is gone from storage
+                booklets.rebuild(asked)
         booklets.retry_if_stuck(asked)
         return _waiting(request, asked, params)
     return _first_request(request)

@@ -177,3 +177,22 @@ def test_a_broker_out_of_reach_still_gives_the_page_and_a_retry(client, theme, m
     monkeypatch.setattr(tasks.build_booklet, "delay", down)
     assert ask(client, theme).status_code == 202
     assert Booklet.objects.get().state == Booklet.State.FAILED
+
+
+def test_a_booklet_whose_file_is_gone_is_built_again(client, queued, theme):
+    ask(client, theme)
+    queued.run()
+    default_storage.delete(Booklet.objects.get().file.name)
+    assert ask(client, theme).status_code == 202
+    assert len(queued.ids) == 1
+    queued.run()
+    assert ask(client, theme).status_code == 200
+
+
+def test_a_filter_no_longer_valid_never_makes_a_broader_booklet(client, queued, theme):
+    ask(client, theme)
+    published("Un autre thème.")
+    Booklet.objects.update(params={"theme": "999999"})
+    with pytest.raises(ValueError):
+        queued.run()
+    assert Booklet.objects.get().state == Booklet.State.FAILED
