@@ -19,12 +19,14 @@ def _media_in_a_temporary_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _no_booklet_worker(monkeypatch):
+def _no_booklet_worker(monkeypatch, settings):
     """A booklet asked for in a test queues nothing on a real broker: its tests run the
-    task themselves (tests/reports/conftest.py's `queued`)."""
+    task themselves (tests/reports/conftest.py's `queued`), in the test process, which
+    keeps its CPU priority."""
     from reports import tasks
 
     monkeypatch.setattr(tasks.build_booklet, "delay", lambda *args, **kwargs: None)
+    settings.BOOKLET_TASK_NICENESS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -196,3 +196,13 @@ def test_a_filter_no_longer_valid_never_makes_a_broader_booklet(client, queued, 
     with pytest.raises(ValueError):
         queued.run()
     assert Booklet.objects.get().state == Booklet.State.FAILED
+
+
+def test_the_worker_builds_a_booklet_at_a_lower_cpu_priority(monkeypatch, settings):
+    from reports import tasks
+
+    settings.BOOKLET_TASK_NICENESS = 10
+    asked = []
+    monkeypatch.setattr(tasks.os, "nice", lambda increment: asked.append(increment) or 0)
+    tasks._yield_the_cpu()
+    assert asked == [0, 10]
