@@ -354,6 +354,16 @@ PARTNER_FEEDBACK_DELAY_DAYS = env.int("PARTNER_FEEDBACK_DELAY_DAYS", default=21)
 PARTNER_FEEDBACK_LINK_DAYS = env.int("PARTNER_FEEDBACK_LINK_DAYS", default=60)
 PARTNER_FEEDBACK_REMINDER_DAYS = env.int("PARTNER_FEEDBACK_REMINDER_DAYS", default=14)
 
+# Capitalisation booklets (reports/booklets.py): built by a task, at most this many reports
+# each (a visitor is asked to narrow the filter beyond); a booklet still not built after
+# BOOKLET_REQUEUE_AFTER seconds (a worker died) is queued again by the next request.
+BOOKLET_MAX_REPORTS = env_int("BOOKLET_MAX_REPORTS", 200, minimum=1)
+# The niceness the worker takes to build one (0 keeps its priority; 19 is the lowest).
+BOOKLET_TASK_NICENESS = env_int("BOOKLET_TASK_NICENESS", 10, maximum=19)
+BOOKLET_REQUEUE_AFTER = env_int(
+    "BOOKLET_REQUEUE_AFTER", CELERY_TASK_TIME_LIMIT + 60, minimum=CELERY_TASK_TIME_LIMIT + 1
+)
+
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

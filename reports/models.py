@@ -208,3 +208,42 @@ class ReportEvent(Event):
         proxy = True
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
+
+
+class Booklet(models.Model):
+    """A capitalisation booklet (the PDF of the reports of a library filter), built by a task.
+
+    One row per filter, language and generation of the library: the unique constraint
+    is what makes any number of requests queue a single task, and a published or
+    withdrawn report (a new generation) makes the next request ask for a new one.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    generation = models.BigIntegerField(_("library generation"))
+    digest = models.CharField(_("filter fingerprint"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    params = models.JSONField(_("filter"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    file = models.FileField(_("file"), upload_to="booklets/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=120, blank=True)
+    queued_at = models.DateTimeField(_("queued on"), default=timezone.now)
+    built_at = models.DateTimeField(_("built on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("capitalisation booklet")
+        verbose_name_plural = _("capitalisation booklets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["generation", "digest", "language"], name="one_booklet_per_filter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} ({self.language}, {self.generation})"

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from .views import figures, library
+from .views import booklets, figures, library
 
 urlpatterns = [
     path("bibliotheque/", library.library, name="library"),
-    path("bibliotheque/livret.pdf", library.booklet, name="booklet"),
+    path("bibliotheque/livret.pdf", booklets.booklet, name="booklet"),
     path("bibliotheque/<int:pk>/", library.library_report, name="library_report"),
     path(
         "bibliotheque/<int:pk>/rapport.pdf", library.library_report_file, name="library_report_file"

@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail  # noqa: F401  (mail.outbox is reset by pytest-django)
+from django.test import override_settings
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -7,6 +8,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from expect.accounts import second_factor
 from expect.organisations.taxonomies import seed_taxonomies
 from tests.accounts.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Uploads and stored documents (certificates, booklets) go to a folder of this run,
+    never to var/media, where a copy left by an earlier run could be served."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_booklet_worker(monkeypatch, settings):
+    """A booklet asked for in a test queues nothing on a real broker: its tests run the
+    task themselves (tests/reports/conftest.py's `queued`), in the test process, which
+    keeps its CPU priority."""
+    from reports import tasks
+
+    monkeypatch.setattr(tasks.build_booklet, "delay", lambda *args, **kwargs: None)
+    settings.BOOKLET_TASK_NICENESS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from expect.accounts.models import User
-from expect.core.pdf import pdf_response, render_pdf
+from expect.core.pdf import pdf_response, stored_pdf
 from expect.notifications.emails import absolute_url
 
 from ..models import Label, LabelApplication
@@ -41,7 +41,14 @@ def label_certificate(request: HttpRequest, pk: int) -> HttpResponse:
         "verification_url": verification_url(label.verification_code),
         "issued_on": timezone.localdate(),
     }
-    pdf = render_pdf("labellisation/pdf/certificate.html", context, request=request)
+    # Rendered once, then served from storage until the label (or its holder) changes.
+    pdf = stored_pdf(
+        f"labels/{label.pk}/certificate",
+        "labellisation/pdf/certificate.html",
+        context,
+        request=request,
+        volatile=("issued_on",),
+    )
     return pdf_response(pdf, f"label-expe-ct-{label.collectivity.name}-{label.verification_code}")
 
 
@@ -64,5 +71,10 @@ def application_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     application = _submitted_application(request.user, pk)
     reference = application.reference
     context = {"application": application, "reference": reference}
-    pdf = render_pdf("labellisation/pdf/receipt.html", context, request=request)
+    pdf = stored_pdf(
+        f"applications/{application.pk}/receipt",
+        "labellisation/pdf/receipt.html",
+        context,
+        request=request,
+    )
     return pdf_response(pdf, f"recepisse-{reference}")

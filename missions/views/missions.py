@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from expect.accounts.models import User
-from expect.core.pdf import pdf_response, render_pdf
+from expect.core.pdf import pdf_response, render_pdf, stored_pdf
 
 from ..models import Mission, PartnerFeedback
 from ..permissions import can_read_brief, can_relay_feedback, is_member_of
@@ -150,5 +150,15 @@ def mission_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "duration_days": _duration_days(mission),
         "issued_on": timezone.localdate(),
     }
-    pdf = render_pdf("missions/pdf/mission_sheet.html", context, request=request)
+    pdf = _sheet_pdf(request, mission, context)
     return pdf_response(pdf, f"fiche-mission-{reference}-{mission.collectivity.name}")
+
+
+def _sheet_pdf(request: HttpRequest, mission: Mission, context: dict) -> bytes:
+    """A planned mission's sheet changes often: rendered each time. Once confirmed, it is
+    rendered once and kept until its dates, team or budget change."""
+    template = "missions/pdf/mission_sheet.html"
+    if mission.state in (State.PLANNED, State.CANCELLED):
+        return render_pdf(template, context, request=request)
+    folder = f"missions/{mission.pk}/sheet"
+    return stored_pdf(folder, template, context, request=request, volatile=("issued_on",))

@@ -9,7 +9,8 @@ from pypdf import PdfReader, PdfWriter
 
 from expect.accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from missions.models import Mission
-from reports.models import MissionReport
+from reports.models import Booklet, MissionReport
+from reports.tasks import build_booklet
 
 pytestmark = pytest.mark.usefixtures("demo")
 REPORTS = "/admin/reports/missionreport/"
@@ -89,6 +90,11 @@ def test_a_report_is_handed_in_revised_accepted_published_and_found(visitor, tmp
     assert "Ziguinchor" in page.content() or "Lyon" in page.content()
     visitor.check_zoom_and_reflow()
     theme = mission.request.theme_id
+    # The booklet is prepared by the worker: the visitor is told so, then gets the file.
+    waiting = visitor.goto(f"/bibliotheque/livret.pdf?theme={theme}")
+    assert "en cours de préparation" in waiting.get_by_role("status").inner_text()
+    for pending in Booklet.objects.filter(state=Booklet.State.PENDING):
+        build_booklet(pending.pk)
     booklet = page.request.get(visitor.base_url + f"/bibliotheque/livret.pdf?theme={theme}")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(booklet.body())).pages)
     assert WORD in text

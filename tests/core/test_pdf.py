@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from expect.core import pdf as pdf_module
 from expect.core.pdf import pdf_response, render_pdf
 
 A4 = (595, 842)  # points, rounded
@@ -105,3 +106,15 @@ def test_it_serves_the_pdf_as_a_download_when_asked():
 
 def test_it_keeps_the_document_out_of_shared_caches():
     assert "no-store" in pdf_response(b"%PDF-1.7", "x")["Cache-Control"]
+
+
+def test_a_document_gets_its_own_stylesheet_after_the_shared_one():
+    sheets = pdf_module._shared().stylesheets("labellisation/pdf/certificate.html")
+    assert len(sheets) == 2
+    assert pdf_module._shared().stylesheets("pdf/base.html") == sheets[:1]
+
+
+def test_the_fonts_are_loaded_once_per_process():
+    first = pdf_module._shared().fonts
+    render_pdf("pdf/base.html", {})
+    assert pdf_module._shared().fonts is first

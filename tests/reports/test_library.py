@@ -223,24 +223,6 @@ def test_the_filters_combine_with_the_search(client):
     assert shown(client.get(LIBRARY, params)) == [wanted.pk]
 
 
-def test_it_links_the_booklet_of_the_chosen_theme_or_year(client):
-    theme = ThemeFactory()
-    published(theme=theme, year=2024)
-    page = client.get(LIBRARY, {"theme": theme.pk}).content.decode()
-    assert f"{reverse('reports:booklet')}?theme={theme.pk}" in page
-    page = client.get(LIBRARY, {"year": 2024}).content.decode()
-    assert f"{reverse('reports:booklet')}?year=2024" in page
-    assert reverse("reports:booklet") not in client.get(LIBRARY).content.decode()
-
-
-def test_it_links_no_empty_booklet(client):
-    published()
-    theme = ThemeFactory()  # no report
-    assert (
-        reverse("reports:booklet") not in client.get(LIBRARY, {"theme": theme.pk}).content.decode()
-    )
-
-
 def test_it_pages_by_twenty_and_keeps_the_filters_in_the_page_links(client):
     theme = ThemeFactory()
     reports = [published(theme=theme) for _ in range(21)]

@@ -462,7 +462,8 @@ REPORTS = {
     ],
     "reports:library": [Case(_url("reports:library"), everyone(200))],
     "reports:booklet": [
-        Case(lambda w: reverse("reports:booklet") + f"?theme={w.theme.pk}", everyone(200))
+        # Anyone may ask: the booklet is being prepared (202), then served.
+        Case(lambda w: reverse("reports:booklet") + f"?theme={w.theme.pk}", everyone(202))
     ],
     "reports:library_report": [
         Case(_url("reports:library_report", "published"), everyone(200)),
