@@ -5,6 +5,8 @@ Each app contributes its own demo data in a `demo.py` module with `seed()` and
 domain apps add their objects without `expect.core` importing them.
 """
 
+from time import perf_counter
+
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -31,14 +33,23 @@ class Command(BaseCommand):
             help="also generate N collectivities and their objects",
         )
 
-    def handle(self, *args, scale: int, **options) -> None:
+    def handle(self, *args, scale: int, verbosity: int = 1, **options) -> None:
+        self.verbosity = verbosity
         modules = [__import__(name, fromlist=["seed"]) for name in _demo_modules()]
+        started = perf_counter()
         with transaction.atomic():
             for module in modules:
-                module.seed(self.stdout)
+                self._timed(module.seed, module)
         if scale > 0:
             with transaction.atomic():
                 for module in modules:
                     if hasattr(module, "seed_scale"):
-                        module.seed_scale(scale, self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+                        self._timed(lambda out, m=module: m.seed_scale(scale, out), module)
+        elapsed = perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({elapsed:.1f} s)."))
+
+    def _timed(self, step, module) -> None:
+        started = perf_counter()
+        step(self.stdout)
+        if self.verbosity > 1:
+            self.stdout.write(f"  {module.__name__}: {perf_counter() - started:.2f} s")
