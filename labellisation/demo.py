@@ -390,8 +390,8 @@ def _lyon(today: date, daect: User) -> None:
         application, applicant=referent.pk, daect=daect.pk, end=moment(granted, 15)
     )
     # Case by case: no committee, so no scheduling step.
-    events = [e for e in events if e.verb != Verb.APPLICATION_SCHEDULED]
-    events[-1].from_state = State.IN_REVIEW
+    events = [e for e in events if e["verb"] != Verb.APPLICATION_SCHEDULED]
+    events[-1]["from_state"] = State.IN_REVIEW
     label = Label.objects.create(
         collectivity=lyon,
         theme=theme,

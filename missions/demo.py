@@ -17,7 +17,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from expect.accounts.models import User
-from expect.core.demo import chunks, day_rng, event, later, moment, save_events, share
+from expect.core.demo import (
+    chunks,
+    day_rng,
+    event,
+    insert_rows,
+    later,
+    moment,
+    save_events,
+    share,
+)
 from expect.core.demo_texts import COUNTRIES, need_texts
 from expect.core.models import Event
 from expect.core.references import fill_references
@@ -248,42 +257,42 @@ class Builder:
                 continue
             chosen = proposals[id(plan)][0]
             for expert in plan.expert_ids:
-                proposal_rows.append(ProposalTeam(missionproposal_id=chosen.pk, user_id=expert))
+                proposal_rows.append({"missionproposal_id": chosen.pk, "user_id": expert})
                 if mission is not None:
-                    mission_rows.append(MissionTeam(mission_id=mission.pk, user_id=expert))
+                    mission_rows.append({"mission_id": mission.pk, "user_id": expert})
             if mission is not None and plan.departure:
                 nights = max((plan.return_ - plan.departure).days, 1)
                 people = len(plan.expert_ids)
                 budget += [
-                    BudgetLine(
-                        mission=mission,
-                        category=BudgetLine.Category.TRAVEL,
-                        label="Billets d’avion aller-retour",
-                        amount=Decimal(850 * people),
+                    _line(
+                        mission,
+                        BudgetLine.Category.TRAVEL,
+                        "Billets d’avion aller-retour",
+                        850 * people,
                     ),
-                    BudgetLine(
-                        mission=mission,
-                        category=BudgetLine.Category.ACCOMMODATION,
-                        label=f"Hébergement, {nights} nuits",
-                        amount=Decimal(75 * nights * people),
+                    _line(
+                        mission,
+                        BudgetLine.Category.ACCOMMODATION,
+                        f"Hébergement, {nights} nuits",
+                        75 * nights * people,
                     ),
-                    BudgetLine(
-                        mission=mission,
-                        category=BudgetLine.Category.PER_DIEM,
-                        label="Indemnités journalières",
-                        amount=Decimal(45 * (nights + 1) * people),
+                    _line(
+                        mission,
+                        BudgetLine.Category.PER_DIEM,
+                        "Indemnités journalières",
+                        45 * (nights + 1) * people,
                     ),
                 ]
-        ProposalTeam.objects.bulk_create(proposal_rows, batch_size=2000, ignore_conflicts=True)
-        MissionTeam.objects.bulk_create(mission_rows, batch_size=2000, ignore_conflicts=True)
-        BudgetLine.objects.bulk_create(budget, batch_size=2000)
+        insert_rows(ProposalTeam, proposal_rows)
+        insert_rows(MissionTeam, mission_rows)
+        insert_rows(BudgetLine, budget)
 
     def _name(self, collectivity_id: int) -> str:
         if collectivity_id not in self.names:
             self.names[collectivity_id] = Collectivity.objects.get(pk=collectivity_id).name
         return self.names[collectivity_id]
 
-    def _events(self, plan, need, proposals, mission) -> list[Event]:
+    def _events(self, plan, need, proposals, mission) -> list[dict]:
         agent, daect = self.agents[plan.country], self.daect
         path = REQUEST_PATHS[plan.state]
         at = moment(plan.submitted, 10)
@@ -334,7 +343,7 @@ class Builder:
             events += self._mission_events(plan, need, mission)
         return events
 
-    def _answers(self, proposals, need) -> list[Event]:
+    def _answers(self, proposals, need) -> list[dict]:
         answers = []
         for proposal in proposals:
             if proposal.answered_at is None:
@@ -355,7 +364,7 @@ class Builder:
             )
         return answers
 
-    def _mission_events(self, plan, need, mission) -> list[Event]:
+    def _mission_events(self, plan, need, mission) -> list[dict]:
         subjects = {"mission": mission, "request": need}
         events = []
         if plan.departure:
@@ -397,6 +406,15 @@ class Builder:
             )
             before = to
         return events
+
+
+def _line(mission: Mission, category: str, label: str, amount: int) -> dict:
+    return {
+        "mission_id": mission.pk,
+        "category": category,
+        "label": label,
+        "amount": Decimal(amount),
+    }
 
 
 def _mission_dates(rng, state: str, today: date) -> tuple[date | None, date | None]:

@@ -117,7 +117,7 @@ def _state(rng, row, published_share: float) -> tuple[str, bool]:
     return (RState.REVISION_REQUESTED if rng.random() < 0.5 else RState.DRAFT), False
 
 
-def report_events(report: MissionReport, expert: int | None, daect: int) -> list[Event]:
+def report_events(report: MissionReport, expert: int | None, daect: int) -> list[dict]:
     subjects = {"report": report, "mission_id": report.mission_id}
     if report.state == RState.DRAFT:
         return []

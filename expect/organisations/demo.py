@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.db.models import Q
+
 from expect.core.demo_texts import COUNTRIES
 
 from .models import Collectivity, Embassy, Language, Region
@@ -152,12 +154,10 @@ def seed_collectivities() -> list[Collectivity]:
 
 
 def _existing():
-    rows = demo_rows()
-    communes = [r["insee_code"] for r in rows if r["kind"] != "epci"]
-    sirens = [r["siren"] for r in rows if r["siren"]]
-    return Collectivity.objects.filter(siren__in=sirens) | Collectivity.objects.filter(
-        insee_code__in=communes, kind__in=["commune", "departement", "region"]
-    )
+    keys = Q()
+    for row in demo_rows():
+        keys |= Q(**_natural_key(row))
+    return Collectivity.objects.filter(keys)
 
 
 def demo_collectivity(name: str, kind: str = "commune") -> Collectivity:
