@@ -79,11 +79,25 @@ def committee_dates(today: date) -> dict[str, date]:
     return {
         "2022": date(2022, 1, 27),
         "expiring": _thursday(today - timedelta(days=1060)),
+        # Labels at each step of the expiry reminders: six months left, one, just expired.
+        "m6": _thursday(today - timedelta(days=946)),
+        "m1": _thursday(today - timedelta(days=1076)),
+        "gone": _thursday(today - timedelta(days=1106)),
         "c2": _thursday(today - timedelta(days=760)),
         "c3": _thursday(today - timedelta(days=420)),
         "c4": _thursday(today - timedelta(days=130)),
-        "next": today + timedelta(days=45),
+        # Its deadline is a week away: the drafts' reminders (D-10) are due.
+        "next": today + timedelta(days=21),
     }
+
+
+def demo_day(today: date) -> date:
+    """The day the demo was first seeded, from Lyon's label (granted 200 days before):
+    the committees of a later run are the same ones, not a new set dated anew."""
+    label = Label.objects.filter(
+        collectivity__siren=LYON, theme__slug="gouvernance-locale-decentralisation"
+    ).first()
+    return label.granted_on + timedelta(days=200) if label else today
 
 
 # (collectivity kind, name, theme slug, committee, final state, what became of the label)
@@ -130,6 +144,9 @@ STORIES = [
     ("commune", "Chambéry", "sport", "c3", State.GRANTED, ""),
     ("region", "Occitanie", "egalite-femmes-hommes", "c4", State.GRANTED, ""),
     ("departement", "Ille-et-Vilaine", "egalite-femmes-hommes", "c3", State.GRANTED, ""),
+    ("commune", "Villeurbanne", "services-publics-locaux", "m6", State.GRANTED, ""),
+    ("epci", "Brest Métropole", "renforcement-capacites", "m1", State.GRANTED, ""),
+    ("commune", "Angers", "culture", "gone", State.GRANTED, ""),
     # A renewal: Lorient's label of 2022 expired, the new one runs from the last committee.
     ("commune", "Lorient", ENV, "c4", State.GRANTED, "renewal"),
     # Dossiers on their way, on the agenda of the next committee, or closed otherwise.
@@ -195,7 +212,7 @@ def seed_committees(today: date) -> dict[str, CommitteeSession]:
     daect, colleague, member = _members()
     sessions = {}
     for key, day in committee_dates(today).items():
-        deadline = date(2022, 1, 16) if key == "2022" else day - timedelta(days=15)
+        deadline = date(2022, 1, 16) if key == "2022" else day - timedelta(days=13)
         session, created = CommitteeSession.objects.get_or_create(
             date=day,
             defaults={
@@ -221,7 +238,7 @@ def seed(stdout) -> None:
     from expect.organisations.demo import demo_collectivity
 
     today = timezone.localdate()
-    sessions = seed_committees(today)
+    sessions = seed_committees(demo_day(today))
     daect = User.objects.get(email="daect@demo.expe-ct.fr")
     _lyon(today, daect)
     themes = {theme.slug: theme for theme in Theme.objects.all()}
@@ -252,8 +269,9 @@ def _story(rng, collectivity, theme, session, state, fate, referent, daect, toda
         submitted = moment(session.application_deadline - timedelta(days=rng.randint(10, 40)), 11)
         end = moment(session.date, 15)
     else:
-        submitted = moment(today - timedelta(days=rng.randint(20, 60)), 11)
-        end = moment(today - timedelta(days=rng.randint(1, 10)), 16)
+        submitted = moment(today - timedelta(days=rng.randint(25, 60)), 11)
+        # The last step a week ago or more: what waits for an answer is due a reminder.
+        end = moment(today - timedelta(days=rng.randint(8, 15)), 16)
     expertise, actions = expertise_text(rng, theme.slug, collectivity.name)
     decided = state in (State.GRANTED, State.REFUSED)
     application = LabelApplication(
@@ -426,7 +444,7 @@ def _opinions(session: CommitteeSession, daect: User) -> None:
         application=agenda[1],
         requested_from=embassy,
         requested_by=daect,
-        requested_at=now - timedelta(days=3),
+        requested_at=now - timedelta(days=9),
         question="Les collectivités sénégalaises ont-elles exprimé ce besoin ?",
     )
     save_events(
@@ -441,7 +459,7 @@ def _opinions(session: CommitteeSession, daect: User) -> None:
             event(Verb.OPINION_GIVEN, now - timedelta(days=2), by=colleague, application=agenda[0]),
             event(
                 Verb.OPINION_REQUESTED,
-                now - timedelta(days=3),
+                now - timedelta(days=9),
                 by=daect,
                 data={"person": embassy.get_full_name()},
                 application=agenda[1],

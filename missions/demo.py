@@ -33,6 +33,7 @@ from expect.core.references import fill_references
 from expect.organisations.models import Collectivity, Embassy, Theme
 
 from .models import (
+    REPORT_DELAY,
     BudgetLine,
     Mission,
     MissionProposal,
@@ -465,6 +466,10 @@ MISSIONS = [
     ("AM", "Municipalité d’Erevan", "sport", ("commune", "Chambéry"), MState.CONFIRMED, 28),
     ("CO", "Alcaldía de Cali", "egalite-femmes-hommes", ("departement", "Ille-et-Vilaine"), MState.PLANNED, 60),  # noqa: E501
     ("MA", "Région de l’Oriental", AGRI, ("commune", "Poitiers"), MState.CANCELLED, 40),
+    # Reports due in ten days, in two, today: each step of the reports' reminders.
+    ("SN", "Commune de Louga", SPL, ("commune", "Rouen"), MState.RETURNED, "due+10"),
+    ("MA", "Commune de Tanger", AME, ("region", "Île-de-France"), MState.RETURNED, "due+2"),
+    ("TN", "Commune de Tozeur", ECO, ("region", "Normandie"), MState.REPORT_DUE, "due+0"),
 ]  # fmt: skip
 # Needs that did not (yet) become missions: (country, partner, theme, state, proposed to,
 # accepted by, urgency).
@@ -481,6 +486,14 @@ NEEDS = [
     ("UA", "Ville de Tchernihiv", SPL, RState.SUBMITTED, [], None, "very_urgent"),
     ("KH", "Province de Kampot", ENV, RState.QUALIFIED, [], None, "normal"),
 ]  # fmt: skip
+
+
+def _return_for(today: date, days: int | str) -> date:
+    """The return date `days` from today, or the one whose report is due on "due+N"."""
+    if isinstance(days, int):
+        return today + timedelta(days=days)
+    due = today + timedelta(days=int(days.removeprefix("due+")))
+    return due - REPORT_DELAY
 
 
 def _partner_index(country: str, name: str) -> int:
@@ -504,7 +517,7 @@ def seed(stdout) -> None:
         collectivity = demo_collectivity(name, kind)
         experts = [cast_member(collectivity, expert=True).pk]
         length = 8
-        back = today + timedelta(days=days)
+        back = _return_for(today, days)
         departure = back - timedelta(days=length)
         if mission_state == MState.UNDER_WAY:
             departure = today - timedelta(days=3)

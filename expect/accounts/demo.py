@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b32decode
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -232,6 +233,8 @@ def seed_cast() -> int:
                 state=state,
                 is_referent=referent,
                 decided_at=now if state == Membership.State.ACTIVE else None,
+                # Waiting for five days: the referent's reminder (after three) is due.
+                requested_at=now - timedelta(days=5),
             )
             for user, collectivity, referent, state in new
             if collectivity is not None
