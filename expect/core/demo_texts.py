@@ -620,20 +620,20 @@ THEME_WORDS: dict[str, dict[str, list[str]]] = {
 
 # Sentences any report may use, to vary the texts beyond the theme's own words.
 CONTEXT = [
-    "La mission répond à une demande de {partner}, relayée par l’ambassade de France au "
-    "{country_short}, qui souhaitait s’appuyer sur l’expérience de {collectivity}.",
-    "{partner} conduit depuis plusieurs années une réforme de son administration locale ; "
+    "La mission répond à une demande {of_partner}, relayée par {embassy}, qui souhaitait "
+    "s’appuyer sur l’expérience {of_collectivity}.",
+    "{The_partner} conduit depuis plusieurs années une réforme de son administration locale ; "
     "la mission s’inscrit dans la coopération décentralisée engagée avec {collectivity}.",
-    "La demande exprimée par {partner} portait sur un besoin précis et urgent : {need}.",
+    "La demande exprimée par {the_partner} portait sur un besoin précis et urgent : {need}.",
     "Le contexte local est marqué par une croissance démographique rapide et des "
     "ressources propres limitées, ce qui rend le besoin de {need} d’autant plus pressant.",
-    "Les élus de {partner} avaient identifié ce besoin lors de l’élaboration de leur plan "
+    "Les élus {of_partner} avaient identifié ce besoin lors de l’élaboration de leur plan "
     "de développement communal.",
 ]
 METHOD = [
-    "La mission s’est déroulée sur {days} jours, à {place}, avec {experts} experts de "
-    "{collectivity}.",
-    "Le programme avait été préparé à distance avec les services de {partner} et le "
+    "La mission s’est déroulée sur {days} jours, à {place}, avec {experts} experts "
+    "{of_collectivity}.",
+    "Le programme avait été préparé à distance avec les services {of_partner} et le "
     "service de coopération de l’ambassade.",
     "Chaque journée alternait visites de terrain, ateliers de travail et restitution aux élus.",
     "Les échanges se sont tenus en {language}, avec l’appui d’un interprète pour les "
@@ -676,6 +676,61 @@ POSITIONS = [
 ]  # fmt: skip
 
 
+# How French names a foreign authority: « la commune de Fès », « du comité populaire ».
+ARTICLES = {
+    "Commune": "la",
+    "Ville": "la",
+    "Province": "la",
+    "Région": "la",
+    "Comité": "le",
+    "Municipalité": "la",
+    "Communauté": "la",
+    "Capitale": "la",
+    "Conseil": "le",
+    "Alcaldía": "la",
+    "Gobernación": "la",
+}
+# Spanish titles keep their capital; French common nouns lose it after the article.
+PROPER = ("Alcaldía", "Gobernación")
+VOWELS = "aeiouyàâéèêëîïôûüh"
+
+
+def de(name: str) -> str:
+    """« de Lyon », « d’Île-de-France »."""
+    return f"d’{name}" if name[:1].lower() in VOWELS else f"de {name}"
+
+
+def the(name: str) -> str:
+    """« la commune de Fès », « l’Alcaldía de Cali », « le comité populaire de Hué »."""
+    first, _space, rest = name.partition(" ")
+    article = ARTICLES.get(first)
+    if article is None:
+        return name
+    noun = first if first in PROPER else first.lower()
+    if noun[:1].lower() in VOWELS:
+        return f"l’{noun} {rest}"
+    return f"{article} {noun} {rest}"
+
+
+def of(name: str) -> str:
+    """« de la commune de Fès », « du comité populaire de Hué », « de l’Alcaldía »."""
+    named = the(name)
+    if named.startswith("le "):
+        return "du " + named[3:]
+    return f"de {named}" if named != name else de(name)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _embassy(country: str) -> str:
+    for name, _language, embassy, _city, _partners in COUNTRIES.values():
+        if name == country:
+            return "l’a" + embassy[1:]
+    return "l’ambassade de France"
+
+
 def words(slug: str) -> dict[str, list[str]]:
     return THEME_WORDS.get(slug, THEME_WORDS["gouvernance-locale-decentralisation"])
 
@@ -685,8 +740,8 @@ def need_texts(rng: random.Random, slug: str, partner: str) -> tuple[str, str]:
     vocabulary = words(slug)
     need = rng.choice(vocabulary["need"])
     description = (
-        f"{partner} souhaite {need}. "
-        + rng.choice(CONTEXT[3:]).format(need=need, partner=partner)
+        f"{capitalised(the(partner))} souhaite {need}. "
+        + rng.choice(CONTEXT[3:]).format(need=need, of_partner=of(partner))
         + " "
         + rng.choice(vocabulary["activities"])
     )
@@ -726,10 +781,13 @@ def report_texts(
     vocabulary = words(slug)
     need = rng.choice(vocabulary["need"])
     values = {
-        "partner": partner,
+        "the_partner": the(partner),
+        "The_partner": capitalised(the(partner)),
+        "of_partner": of(partner),
         "place": place,
-        "country_short": country,
+        "embassy": _embassy(country),
         "collectivity": collectivity,
+        "of_collectivity": de(collectivity),
         "need": need,
         "days": days,
         "experts": experts,
