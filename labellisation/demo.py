@@ -410,14 +410,14 @@ def _lyon(today: date, daect: User) -> None:
     # Case by case: no committee, so no scheduling step.
     events = [e for e in events if e["verb"] != Verb.APPLICATION_SCHEDULED]
     events[-1]["from_state"] = State.IN_REVIEW
-    label = Label.objects.create(
+    Label.objects.create(
         collectivity=lyon,
         theme=theme,
         application=application,
         granted_on=granted,
         valid_until=granted + LABEL_VALIDITY,
+        verification_code=verification_code(day_rng("label-lyon")),
     )
-    assert label.pk
     save_events(events)
 
 
