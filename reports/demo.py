@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from expect.accounts.models import User
-from expect.core.demo import chunks, day_rng, event, later, moment, save_events
+from expect.core.demo import chunks, day_rng, event, insert_rows, later, moment, save_events
 from expect.core.demo_texts import COUNTRIES, report_texts
 from expect.core.models import Event
 from missions.models import Mission
@@ -27,6 +28,8 @@ Verb = Event.Verb
 WITH_REPORT = (MState.CLOSED, MState.REPORT_SUBMITTED, MState.REPORT_DUE)
 REVISION = "Ajoutez les recommandations au partenaire et le calendrier de la suite proposée."
 EVALUATION = "Rapport clair et documenté ; les recommandations sont directement utilisables."
+# The showcase's report sent back for a revision (the others due are drafts).
+REVISED = "Commune urbaine de Toamasina"
 # A closed mission whose report is accepted but kept out of the library.
 UNPUBLISHED = "Commune de Ouidah"
 # One in seventeen closed missions' reports stays out of the library at national scale.
@@ -65,8 +68,9 @@ def build(rows, *, daect: int, now, published_share: float = 1.0, seed: str = ""
     experts = _experts([row["pk"] for row in rows])
     reports, plans = [], []
     for row in rows:
-        rng = day_rng(f"report-{seed}{row['pk']}")
-        state, published = _state(rng, row, published_share)
+        # The showcase's reports are drawn by partner, the generated ones by mission.
+        rng = day_rng(f"report-{seed}{row['pk'] if seed else row['request__partner_name']}")
+        state, published = _state(rng, row, published_share, showcase=not seed)
         submitted = min(
             moment(row["return_date"] + timedelta(days=rng.randint(20, 75)), 17),
             now - timedelta(days=3 if state == RState.SUBMITTED else 12),
@@ -107,13 +111,16 @@ def build(rows, *, daect: int, now, published_share: float = 1.0, seed: str = ""
     return reports, plans
 
 
-def _state(rng, row, published_share: float) -> tuple[str, bool]:
+def _state(rng, row, published_share: float, *, showcase: bool) -> tuple[str, bool]:
     if row["state"] == MState.CLOSED:
         keep_out = row["request__partner_name"] == UNPUBLISHED or rng.random() > published_share
         return RState.ACCEPTED, not keep_out
     if row["state"] == MState.REPORT_SUBMITTED:
         return RState.SUBMITTED, False
     # Report due again: sent back for a revision, or still a draft.
+    if showcase:
+        revised = row["request__partner_name"] == REVISED
+        return (RState.REVISION_REQUESTED if revised else RState.DRAFT), False
     return (RState.REVISION_REQUESTED if rng.random() < 0.5 else RState.DRAFT), False
 
 
@@ -163,12 +170,31 @@ def report_events(report: MissionReport, expert: int | None, daect: int) -> list
 def write(rows, *, daect: int, published_share: float = 1.0, seed: str = "") -> list:
     now = timezone.now()
     reports, plans = build(rows, daect=daect, now=now, published_share=published_share, seed=seed)
-    MissionReport.objects.bulk_create(reports, batch_size=1000)
+    _insert(reports, now)
     events = []
     for report, (_row, expert, _submitted) in zip(reports, plans, strict=True):
         events += report_events(report, expert, daect)
     save_events(events)
     return reports
+
+
+def _insert(reports: list[MissionReport], now) -> None:
+    """bulk_create, or on PostgreSQL COPY (the reports are most of the national seed's
+    bytes) and their ids read back by mission, one report per mission."""
+    if connection.vendor != "postgresql":
+        MissionReport.objects.bulk_create(reports, batch_size=1000)
+        return
+    fields = [f for f in MissionReport._meta.concrete_fields if not f.primary_key]
+    rows = [{f.attname: getattr(report, f.attname) for f in fields} for report in reports]
+    for row in rows:
+        row["updated_at"] = now  # auto_now, which only save() fills in
+    insert_rows(MissionReport, rows)
+    missions = [report.mission_id for report in reports]
+    ids = dict(
+        MissionReport.objects.filter(mission_id__in=missions).values_list("mission_id", "pk")
+    )
+    for report in reports:
+        report.pk = ids[report.mission_id]
 
 
 def seed(stdout) -> None:
