@@ -454,6 +454,8 @@ class OpinionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "requested_from" not in self.fields:
+            return  # an opinion already asked: the admin shows it read-only
         # Only the eligible people are offered, each with their role and organisation.
         self.fields["requested_from"].queryset = (
             permissions.opinion_candidates()
