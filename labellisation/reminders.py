@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url
 from expect.notifications.models import Reminder
+from expect.notifications.planner import Recipients, pairs
 from expect.notifications.rules import (
     AnswerAwaited,
     Deadline,
@@ -62,13 +63,16 @@ RENEWAL_STATES = (
 )
 
 
+def followers():
+    """The confirmed members (experts excepted) of a collectivity follow its dossiers."""
+    return Membership.objects.active().filter(user__role=User.Role.MEMBER, user__is_active=True)
+
+
 def members_prefetch(path: str) -> Prefetch:
-    """The confirmed members (experts excepted) of the collectivity follow its dossiers."""
+    """The `followers` of the collectivity at `path`, for `members`."""
     return Prefetch(
         f"{path}memberships",
-        queryset=Membership.objects.active()
-        .filter(user__role=User.Role.MEMBER, user__is_active=True)
-        .select_related("user"),
+        queryset=followers().select_related("user"),
         to_attr="member_memberships",
     )
 
@@ -107,16 +111,18 @@ class LabelExpiry(DeadlineRule):
             return labels.filter(state__in=(Label.State.ACTIVE, Label.State.EXPIRED))
         return labels.filter(state=Label.State.ACTIVE).exclude(Exists(_renewal_under_way()))
 
-    def with_recipients(self, labels):
-        return labels.select_related("collectivity", "theme").prefetch_related(
-            members_prefetch("collectivity__")
-        )
+    def recipient_sources(self):
+        return [Recipients(pairs(followers(), "collectivity_id", "user_id"), "collectivity_id")]
 
     def recipients(self, label: Label) -> tuple[User, ...]:
         return members(label.collectivity)
 
     def for_delivery(self, labels):
-        return self.with_recipients(labels).annotate(renewing=Exists(_renewal_under_way()))
+        return (
+            labels.select_related("collectivity", "theme")
+            .prefetch_related(members_prefetch("collectivity__"))
+            .annotate(renewing=Exists(_renewal_under_way()))
+        )
 
     def is_current(self, label: Label, reminder) -> bool:
         if reminder.step.startswith("expired@"):

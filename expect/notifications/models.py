@@ -132,6 +132,26 @@ class Reminder(models.Model):
         return f"{self.kind} {self.step} → {self.email}"
 
 
+class PlanningMark(models.Model):
+    """The day a rule whose steps fall on dates (a deadline rule) was last planned in full.
+
+    Its steps change only when the day does: the day's first sweep plans them, the
+    sweeps that follow on the same day read this row and have nothing to do (an idle
+    sweep touches a few rows, whatever the number of labels and missions). An object
+    changed during the day (a moved deadline) has its steps planned the next morning.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60, unique=True)
+    planned_on = models.DateField(_("planned on"))
+
+    class Meta:
+        verbose_name = _("planning mark")
+        verbose_name_plural = _("planning marks")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.planned_on}"
+
+
 class OutboxMessage(models.Model):
     """One e-mail of the workflows (a notice, an invitation), rendered and waiting to go.
 

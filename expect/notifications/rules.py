@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from . import planner
 from .models import Preference, Reminder
 
 if TYPE_CHECKING:
@@ -75,9 +76,19 @@ class Rule:
     mandatory: ClassVar[bool] = False
     modes: ClassVar[tuple[str, ...]] = tuple(Preference.Mode.values)
     default_mode: ClassVar[str] = Preference.Mode.IMMEDIATE
+    # Steps that fall on dates, planned in full by the day's first sweep.
+    daily: ClassVar[bool] = False
 
     def due(self, now: datetime) -> Iterable[Due]:
+        """The due steps, found in Python (the rules whose `statements` is None)."""
         raise NotImplementedError
+
+    def statements(self, now: datetime) -> list[planner.Rows] | None:
+        """The due steps as `INSERT … SELECT` statements run by the database, or None."""
+        return None
+
+    def recipient_sources(self) -> list[planner.Recipients]:
+        return []
 
     def prepare(self, now: datetime) -> None:
         """State changes the sweep makes before planning (not run by a dry run)."""
@@ -146,21 +157,35 @@ class Step:
     def on(self, deadline: date) -> date:
         return deadline - self.before
 
+    def last_deadline(self, today: date) -> date:
+        """The latest deadline whose step has come by `today`."""
+        return planner.last_deadline(self.on, today, self.before)
 
-# The SQL side selects with a few days of margin (months are not all as long); the
-# exact step date is checked in Python on the few rows found.
-_MARGIN = timedelta(days=3)
+    def on_sql(self) -> tuple[str, list]:
+        return planner.shifted(planner.DEADLINE, self.before), []
+
+
+def key_sql(name: str) -> tuple[str, list]:
+    """The SQL of `step_key(name, deadline)`."""
+    return f"%s || {planner.Sql.date_text(planner.DEADLINE)}", [f"{name}@"]
+
+
+def replaced_note(key: tuple[str, list]) -> tuple[str, list]:
+    return f"'Replaced by the later step ' || {key[0]} || ' after an outage'", key[1]
 
 
 class DeadlineRule(Rule):
     """Steps before (or after) a date field of the object, keyed by that date.
 
-    After an outage only the latest due step of each deadline is sent; the earlier
-    ones never logged are logged as caught up; a latest step older than the catch-up
-    window is logged as expired, not sent. A moved deadline has new keys: the new
-    steps are planned, the old rows not yet sent are superseded at sending time.
+    Planned by the database (`expect.notifications.planner`), once a day: the steps
+    fall on dates, so the day's later sweeps have nothing new to find. After an outage
+    only the latest due step of each deadline is sent; the earlier ones never logged
+    are logged as caught up; a latest step older than the catch-up window is logged as
+    expired, not sent. A moved deadline has new keys: the new steps are planned, the
+    old rows not yet sent are superseded at sending time.
     """
 
+    daily = True
     steps: ClassVar[tuple[Step, ...]]  # from the earliest to the latest
     deadline_field: ClassVar[str]
     # The first step of what follows (a rule's own series, e.g. weekly when overdue).
@@ -170,8 +195,9 @@ class DeadlineRule(Rule):
         """The objects for which `step` may be due (state, not archived…)."""
         raise NotImplementedError
 
-    def with_recipients(self, queryset: models.QuerySet) -> models.QuerySet:
-        return queryset
+    def recipient_sources(self) -> list[planner.Recipients]:
+        """Who receives the steps, as pairs of (object or link, user) in the database."""
+        raise NotImplementedError
 
     def cc(self, step: Step) -> tuple[str, ...]:
         return ()
@@ -179,40 +205,49 @@ class DeadlineRule(Rule):
     def current_deadline(self, obj: models.Model) -> date | None:
         return getattr(obj, self.deadline_field)
 
-    def due(self, now: datetime) -> Iterable[Due]:
+    def statements(self, now: datetime) -> list[planner.Rows]:
+        """For each step, the objects whose latest due step it is and that have no row of
+        it yet; the earlier steps they skipped come first (their rows need the same
+        "not yet logged" test)."""
         today = timezone.localdate(now)
         start = catch_up_start(today)
         field = self.deadline_field
+        found = []
         for index, step in enumerate(self.steps):
             later = self.steps[index + 1] if index + 1 < len(self.steps) else self.after_last
-            # Due (its date has come) and the latest due (the next one has not come).
-            queryset = self.candidates(step, today).filter(
-                **{f"{field}__lte": today + step.before + _MARGIN}
+            objects = self.candidates(step, today).filter(
+                **{f"{field}__lte": step.last_deadline(today)}
             )
             if later is not None:
-                queryset = queryset.filter(**{f"{field}__gt": today + later.before - _MARGIN})
+                objects = objects.filter(**{f"{field}__gt": later.last_deadline(today)})
             logged = self.logged(
-                queryset.model, step__startswith=f"{step.name}@", deadline=OuterRef(field)
+                objects.model, step__startswith=f"{step.name}@", deadline=OuterRef(field)
             )
-            queryset = queryset.exclude(Exists(logged))
-            for obj in self.with_recipients(queryset):
-                deadline = getattr(obj, field)
-                on = step.on(deadline)
-                if on > today or (later is not None and later.on(deadline) <= today):
-                    continue
-                earlier = tuple(
-                    (step_key(s.name, deadline), s.on(deadline)) for s in self.steps[:index]
+            objects = objects.exclude(Exists(logged))
+            key = key_sql(step.name)
+            for skipped in self.steps[:index]:
+                found.append(self._skipped(objects, skipped, key, start))
+            found.append(
+                planner.Rows(
+                    objects, field, key, step.on_sql(), expired_before=start, cc=self.cc(step)
                 )
-                yield Due(
-                    obj,
-                    step_key(step.name, deadline),
-                    on,
-                    users=self.recipients(obj) or (),
-                    cc=self.cc(step),
-                    deadline=deadline,
-                    status=Reminder.Status.EXPIRED if on < start else None,
-                    earlier=earlier,
-                )
+            )
+        return found
+
+    def _skipped(self, objects, step: Step, replaced_by, start: date) -> planner.Rows:
+        """An earlier step replaced after an outage: logged, not sent."""
+        return planner.Rows(
+            objects,
+            self.deadline_field,
+            key_sql(step.name),
+            step.on_sql(),
+            status=Reminder.Status.CAUGHT_UP,
+            expired_before=start,
+            note=replaced_note(replaced_by),
+        )
+
+    def due(self, now: datetime) -> Iterable[Due]:
+        raise NotImplementedError("Planned by the database: see `statements`")
 
 
 class AnswerAwaited(Rule):

@@ -1,0 +1,268 @@
+"""Planning in the database: the log rows of due steps written by `INSERT … SELECT`.
+
+A deadline rule's due steps are found and written by the database itself, without
+loading the objects into Python: each statement selects the candidate objects (the
+rule's QuerySet, compiled), joins their recipients (a QuerySet of pairs) and their
+notification preferences, computes the step's key and date from the deadline in SQL
+and inserts the rows, the log's unique key turning a second sweep's rows into no-ops
+(`ON CONFLICT DO NOTHING`). The number of statements depends on the rule's steps,
+never on the number of objects, and the memory of the worker stays flat.
+
+The SQL is written for PostgreSQL and SQLite (the embedded default); `Sql` holds the
+few expressions where they differ (dates and JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.models import F
+
+from .models import Preference, Reminder
+
+Status = Reminder.Status
+Mode = Preference.Mode
+# What an expression gets: the SQL of the candidate's deadline column.
+DEADLINE = "c.plan_deadline"
+COLUMNS = (
+    "kind",
+    "content_type_id",
+    "object_id",
+    "step",
+    "due_on",
+    "deadline",
+    "recipient_key",
+    "recipient_id",
+    "email",
+    "cc",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "claim",
+    "message_id",
+    "last_error",
+    "subject",
+    "created_at",
+    "resent_count",
+)
+NOTE_EXPIRED = "Older than the catch-up window when it was planned"
+NOTE_OFF = "Turned off by the recipient"
+
+
+class Sql:
+    """The date and JSON expressions of the current database."""
+
+    @staticmethod
+    def postgres() -> bool:
+        return connection.vendor == "postgresql"
+
+    @classmethod
+    def date_text(cls, column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM-DD')" if cls.postgres() else f"({column})"
+
+    @classmethod
+    def add_days(cls, column: str, days: str) -> str:
+        """`column` + `days` (an SQL integer expression), a date."""
+        if cls.postgres():
+            return f"({column} + ({days}))"
+        return f"date({column}, (({days})) || ' days')"
+
+    @classmethod
+    def minus_months(cls, column: str, months: int) -> str:
+        """Calendar months, clamped to the month's end (as `relativedelta`)."""
+        if cls.postgres():
+            return f"CAST({column} - interval '{months:d} months' AS date)"
+        # SQLite rolls 31 February over to 3 March: keep the earlier of that and the
+        # last day of the target month.
+        last_day = f"date({column}, 'start of month', '-{months:d} months', '+1 month', '-1 day')"
+        return f"min(date({column}, '-{months:d} months'), {last_day})"
+
+    @classmethod
+    def days_since(cls, column: str) -> str:
+        """Whole days from `column` to the parameter that follows (a date)."""
+        if cls.postgres():
+            return f"(CAST(%s AS date) - {column})"
+        return f"CAST(julianday(%s) - julianday({column}) AS INTEGER)"
+
+    @classmethod
+    def json(cls) -> str:
+        return "CAST(%s AS jsonb)" if cls.postgres() else "%s"
+
+
+def shifted(column: str, before: timedelta | relativedelta) -> str:
+    """The SQL of `deadline - before` (a step's date)."""
+    if isinstance(before, relativedelta):
+        if before.days or before.years or not before.months or before.months < 0:
+            raise ValueError("A step counted in months must be whole months before the deadline")
+        return Sql.minus_months(column, before.months)
+    return Sql.add_days(column, str(-before.days))
+
+
+def last_deadline(on: Callable[[date], date], today: date, before) -> date:
+    """The latest deadline whose step date (`on`) has come by `today`: step dates grow with
+    their deadline, so "step due" is "deadline on or before this date" in SQL."""
+    deadline = today + before
+    while on(deadline) > today:
+        deadline -= timedelta(days=1)
+    while on(deadline + timedelta(days=1)) <= today:
+        deadline += timedelta(days=1)
+    return deadline
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Who receives a step: `pairs` has the columns `plan_link` and `plan_user`, matched on
+    the candidate's `link` field; `only` restricts the candidates this source serves."""
+
+    pairs: models.QuerySet
+    link: str = "pk"
+    only: models.Q | models.Expression | None = None
+
+
+def pairs(queryset: models.QuerySet, link: str, user: str) -> models.QuerySet:
+    return queryset.annotate(plan_link=F(link), plan_user=F(user)).values("plan_link", "plan_user")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One statement: one step (key and date from the deadline) for a set of objects.
+
+    `status` fixed (caught up…) or None: then by the recipient's delivery mode, and
+    "expired" for a step date before `expired_before`. `cc` goes with the first
+    recipient's message only.
+    """
+
+    objects: models.QuerySet
+    deadline_field: str
+    key: tuple[str, list]
+    on: tuple[str, list]
+    status: str | None = None
+    expired_before: date | None = None
+    cc: tuple[str, ...] = ()
+    note: tuple[str, list] = ("''", [])
+    where: tuple[str, list] = ("1 = 1", [])  # on the candidate's deadline (`DEADLINE`)
+
+
+def _status_sql(rule, rows: Rows) -> tuple[str, list]:
+    if rows.status is not None:
+        by_mode, params = "%s", [rows.status]
+    elif rule.mandatory:
+        by_mode, params = "%s", [Status.PENDING]
+    else:
+        by_mode = (
+            "CASE WHEN p.mode = %s AND %s THEN %s WHEN p.mode = %s AND %s THEN %s"
+            " WHEN p.mode = %s AND %s THEN %s ELSE %s END"
+        )
+        params = []
+        for mode, status in ((Mode.IMMEDIATE, Status.PENDING), (Mode.DIGEST, Status.HELD)):
+            params += [mode, mode in rule.modes, status]
+        params += [Mode.OFF, Mode.OFF in rule.modes, Status.SKIPPED]
+        params.append(
+            {Mode.IMMEDIATE: Status.PENDING, Mode.DIGEST: Status.HELD, Mode.OFF: Status.SKIPPED}[
+                rule.default_mode
+            ]
+        )
+    if rows.expired_before is None:
+        return by_mode, params
+    on_sql, on_params = rows.on
+    return (
+        f"CASE WHEN {on_sql} < %s THEN %s ELSE {by_mode} END",
+        [*on_params, rows.expired_before, Status.EXPIRED, *params],
+    )
+
+
+def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str, list]:
+    """The SELECT of the log rows of `rows` for one source of recipients."""
+    objects = rows.objects
+    if recipients.only is not None:
+        objects = objects.filter(recipients.only)
+    objects = objects.annotate(
+        plan_object=F("pk"), plan_link=F(recipients.link), plan_deadline=F(rows.deadline_field)
+    ).values("plan_object", "plan_link", "plan_deadline")
+    objects_sql, objects_params = objects.query.sql_with_params()
+    pairs_sql, pairs_params = recipients.pairs.query.sql_with_params()
+    content_type = ContentType.objects.get_for_model(rows.objects.model)
+    key_sql, key_params = rows.key
+    on_sql, on_params = rows.on
+    status_sql, status_params = _status_sql(rule, rows)
+    note_sql, note_params = rows.note
+    first = "ROW_NUMBER() OVER (PARTITION BY c.plan_object ORDER BY u.id) = 1"
+    cc_sql = f"CASE WHEN {first} THEN {Sql.json()} ELSE {Sql.json()} END"
+    user_table = connection.ops.quote_name(_user_table())
+    sql = (
+        f"SELECT %s, %s, c.plan_object, {key_sql}, {on_sql}, c.plan_deadline,"
+        f" 'user:' || CAST(u.id AS TEXT), u.id, u.email, {cc_sql}, {status_sql}, 0, %s,"
+        f" '', '', CASE {status_sql} WHEN %s THEN %s WHEN %s THEN %s ELSE {note_sql} END, '', %s, 0"
+        f" FROM ({objects_sql}) c"
+        f" JOIN ({pairs_sql}) r ON r.plan_link = c.plan_link"
+        f" JOIN {user_table} u ON u.id = r.plan_user"
+        " LEFT JOIN notifications_preference p ON p.user_id = u.id AND p.kind = %s"
+        f" WHERE u.is_active AND u.email <> '' AND {rows.where[0]}"
+    )
+    copy = json.dumps(list(rows.cc))
+    # The parameters in the order of their placeholders in `sql`.
+    params = [
+        rule.kind,
+        content_type.pk,
+        *key_params,
+        *on_params,
+        copy,
+        "[]",
+        *status_params,
+        now,
+        *status_params,
+        Status.SKIPPED,
+        NOTE_OFF,
+        Status.EXPIRED,
+        NOTE_EXPIRED,
+        *note_params,
+        now,
+        *objects_params,
+        *pairs_params,
+        rule.kind,
+        *rows.where[1],
+    ]
+    return sql, params
+
+
+def _user_table() -> str:
+    from expect.accounts.models import User
+
+    return User._meta.db_table
+
+
+def insert(rule, statements: list[Rows], sources: list[Recipients], now: datetime) -> int:
+    """Write the rows of every statement for every source; returns the rows written."""
+    written = 0
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        for rows in statements:
+            for recipients in sources:
+                sql, params = select(rule, rows, recipients, now)
+                cursor.execute(
+                    f"INSERT INTO notifications_reminder ({columns}) {sql} ON CONFLICT DO NOTHING",
+                    params,
+                )
+                written += max(cursor.rowcount, 0)
+    return written
+
+
+def preview(rule, statements: list[Rows], sources: list[Recipients], now: datetime) -> list:
+    """The rows the statements would write (the dry run), unsaved."""
+    found = []
+    with connection.cursor() as cursor:
+        for rows in statements:
+            for recipients in sources:
+                cursor.execute(*select(rule, rows, recipients, now))
+                for values in cursor.fetchall():
+                    row = dict(zip(COLUMNS, values, strict=True))
+                    if isinstance(row["cc"], str):
+                        row["cc"] = json.loads(row["cc"])
+                    found.append(Reminder(**row))
+    return found
