@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url, daect_recipients
 from expect.notifications.models import Reminder
-from expect.notifications.planner import DEADLINE, Recipients, Rows, Sql, pairs
+from expect.notifications.planner import DEADLINE, Recipients, Rows, Sql, Variant, pairs
 from expect.notifications.rules import (
     Deadline,
     DeadlineRule,
@@ -88,6 +88,9 @@ class ReportDue(DeadlineRule):
     def candidates(self, step: Step, today: date):
         return awaited_missions(today)
 
+    def watched(self):
+        return (Mission, Membership, User)
+
     def recipient_sources(self):
         """The active experts of the team; the collectivity's referents if there are none."""
         team = Mission.experts.through.objects.filter(user__is_active=True)
@@ -130,14 +133,12 @@ class ReportDue(DeadlineRule):
         )
         week = f"({Sql.days_since(DEADLINE)} / 7)"
         key = (f"'overdue-' || CAST({week} AS TEXT) || '@' || {Sql.date_text(DEADLINE)}", [today])
-        found = [self._skipped(missions, step, key, start) for step in BEFORE_STEPS]
+        variants = [self.skipped(step, key, start) for step in BEFORE_STEPS]
         for missed in range(1, settings.REMINDER_CATCH_UP_DAYS // 7 + 2):
             number = f"({week} - {missed:d})"
             on = Sql.add_days(DEADLINE, f"7 * {number}")
-            found.append(
-                Rows(
-                    missions,
-                    self.deadline_field,
+            variants.append(
+                Variant(
                     (
                         f"'overdue-' || CAST({number} AS TEXT) || '@' || {Sql.date_text(DEADLINE)}",
                         [today],
@@ -149,8 +150,8 @@ class ReportDue(DeadlineRule):
                 )
             )
         on = (Sql.add_days(DEADLINE, f"7 * {week}"), [today])
-        found.append(Rows(missions, self.deadline_field, key, on, cc=tuple(daect_recipients())))
-        return found
+        variants.append(Variant(key, on, cc=tuple(daect_recipients())))
+        return [Rows(missions, self.deadline_field, tuple(variants))]
 
     def is_current(self, mission: Mission, reminder) -> bool:
         return (
@@ -203,7 +204,7 @@ def report_deadlines(user: User, start: date) -> Iterable[Deadline]:
 
 
 @waiting_source
-def reports_waiting(user: User) -> Iterable[Waiting]:
+def reports_waiting() -> Iterable[Waiting]:
     from .models import MissionReport
 
     today = timezone.localdate()

@@ -133,23 +133,32 @@ class Reminder(models.Model):
 
 
 class PlanningMark(models.Model):
-    """The day a rule whose steps fall on dates (a deadline rule) was last planned in full.
+    """When a rule was last planned, and until when that planning holds.
 
-    Its steps change only when the day does: the day's first sweep plans them, the
-    sweeps that follow on the same day read this row and have nothing to do (an idle
-    sweep touches a few rows, whatever the number of labels and missions). An object
-    changed during the day (a moved deadline) has its steps planned the next morning.
+    A rule's due steps change only when time reaches its next step (`next_due_at`:
+    tomorrow for the steps that fall on dates, the next answer awaited…) or when one
+    of the records it reads changes: the mark keeps the high-water marks of those
+    tables (their largest id and the largest id of their history, which every save
+    writes). A sweep that finds both unchanged skips the rule: an idle sweep reads
+    this table and one index entry per watched table, whatever the volume.
     """
 
     kind = models.CharField(_("kind"), max_length=60, unique=True)
-    planned_on = models.DateField(_("planned on"))
+    planned_at = models.DateTimeField(_("planned at"))
+    next_due_at = models.DateTimeField(_("next step at"), null=True, blank=True)
+    watermark = models.CharField(_("watermark"), max_length=600, blank=True)
 
     class Meta:
         verbose_name = _("planning mark")
         verbose_name_plural = _("planning marks")
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.planned_on}"
+        return f"{self.kind}: {self.planned_at:%Y-%m-%d %H:%M}"
+
+    def holds(self, now, watermark: str) -> bool:
+        """Nothing new can be due: the records are unchanged and no step has come since."""
+        on_time = self.planned_at <= now and (self.next_due_at is None or now < self.next_due_at)
+        return on_time and self.watermark == watermark
 
 
 class OutboxMessage(models.Model):

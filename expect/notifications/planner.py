@@ -130,28 +130,36 @@ def pairs(queryset: models.QuerySet, link: str, user: str) -> models.QuerySet:
 
 
 @dataclass(frozen=True)
-class Rows:
-    """One statement: one step (key and date from the deadline) for a set of objects.
+class Variant:
+    """One log row per candidate and recipient: a step, its key and date from the deadline.
 
-    `status` fixed (caught up…) or None: then by the recipient's delivery mode, and
-    "expired" for a step date before `expired_before`. `cc` goes with the first
-    recipient's message only.
+    `status` fixed (caught up…) or None: then by the recipient's delivery mode; either
+    way "expired" for a step date before `expired_before`. `cc` goes with the first
+    recipient's message only. `where` restricts the candidates (SQL on `DEADLINE`).
     """
 
-    objects: models.QuerySet
-    deadline_field: str
     key: tuple[str, list]
     on: tuple[str, list]
     status: str | None = None
     expired_before: date | None = None
     cc: tuple[str, ...] = ()
     note: tuple[str, list] = ("''", [])
-    where: tuple[str, list] = ("1 = 1", [])  # on the candidate's deadline (`DEADLINE`)
+    where: tuple[str, list] = ("1 = 1", [])
 
 
-def _status_sql(rule, rows: Rows) -> tuple[str, list]:
-    if rows.status is not None:
-        by_mode, params = "%s", [rows.status]
+@dataclass(frozen=True)
+class Rows:
+    """One statement: the variants (a step and the earlier ones it replaces…) of a set of
+    objects, read in one scan."""
+
+    objects: models.QuerySet
+    deadline_field: str
+    variants: tuple[Variant, ...]
+
+
+def _status_sql(rule, variant: Variant) -> tuple[str, list]:
+    if variant.status is not None:
+        by_mode, params = "%s", [variant.status]
     elif rule.mandatory:
         by_mode, params = "%s", [Status.PENDING]
     else:
@@ -168,13 +176,34 @@ def _status_sql(rule, rows: Rows) -> tuple[str, list]:
                 rule.default_mode
             ]
         )
-    if rows.expired_before is None:
+    if variant.expired_before is None:
         return by_mode, params
-    on_sql, on_params = rows.on
+    on_sql, on_params = variant.on
     return (
         f"CASE WHEN {on_sql} < %s THEN %s ELSE {by_mode} END",
-        [*on_params, rows.expired_before, Status.EXPIRED, *params],
+        [*on_params, variant.expired_before, Status.EXPIRED, *params],
     )
+
+
+def _columns(rule, variant: Variant, first: str) -> list[tuple[str, list]]:
+    """The SQL of the variant's step, date, copy, status and note."""
+    status = _status_sql(rule, variant)
+    cc = (
+        f"CASE WHEN {first} THEN {Sql.json()} ELSE {Sql.json()} END",
+        [json.dumps(list(variant.cc)), "[]"],
+    )
+    note = (
+        f"CASE {status[0]} WHEN %s THEN %s WHEN %s THEN %s ELSE {variant.note[0]} END",
+        [*status[1], Status.SKIPPED, NOTE_OFF, Status.EXPIRED, NOTE_EXPIRED, *variant.note[1]],
+    )
+    return [variant.key, variant.on, cc, status, note]
+
+
+def _by_variant(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    if len(parts) == 1:
+        return parts[0]
+    sql = " ".join(f"WHEN {index:d} THEN {part}" for index, (part, _) in enumerate(parts))
+    return f"CASE v.n {sql} END", [param for _, params in parts for param in params]
 
 
 def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str, list]:
@@ -182,51 +211,60 @@ def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str
     objects = rows.objects
     if recipients.only is not None:
         objects = objects.filter(recipients.only)
-    objects = objects.annotate(
-        plan_object=F("pk"), plan_link=F(recipients.link), plan_deadline=F(rows.deadline_field)
-    ).values("plan_object", "plan_link", "plan_deadline")
+    objects = (
+        objects.order_by()
+        .annotate(
+            plan_object=F("pk"),
+            plan_link=F(recipients.link),
+            plan_deadline=F(rows.deadline_field),
+        )
+        .values("plan_object", "plan_link", "plan_deadline")
+    )
     objects_sql, objects_params = objects.query.sql_with_params()
-    pairs_sql, pairs_params = recipients.pairs.query.sql_with_params()
+    pairs_sql, pairs_params = recipients.pairs.order_by().query.sql_with_params()
     content_type = ContentType.objects.get_for_model(rows.objects.model)
-    key_sql, key_params = rows.key
-    on_sql, on_params = rows.on
-    status_sql, status_params = _status_sql(rule, rows)
-    note_sql, note_params = rows.note
-    first = "ROW_NUMBER() OVER (PARTITION BY c.plan_object ORDER BY u.id) = 1"
-    cc_sql = f"CASE WHEN {first} THEN {Sql.json()} ELSE {Sql.json()} END"
+    many = len(rows.variants) > 1
+    first = (
+        f"ROW_NUMBER() OVER (PARTITION BY c.plan_object{', v.n' if many else ''} ORDER BY u.id) = 1"
+    )
+    columns = [_columns(rule, variant, first) for variant in rows.variants]
+    key, on, cc, status, note = (_by_variant([c[i] for c in columns]) for i in range(5))
+    if many:
+        numbers = " UNION ALL ".join(f"SELECT {i:d} AS n" for i in range(len(rows.variants)))
+        variants = f" CROSS JOIN ({numbers}) v"
+        where = " OR ".join(
+            f"(v.n = {i:d} AND ({variant.where[0]}))" for i, variant in enumerate(rows.variants)
+        )
+    else:
+        variants, where = "", rows.variants[0].where[0]
+    where_params = [param for variant in rows.variants for param in variant.where[1]]
     user_table = connection.ops.quote_name(_user_table())
     sql = (
-        f"SELECT %s, %s, c.plan_object, {key_sql}, {on_sql}, c.plan_deadline,"
-        f" 'user:' || CAST(u.id AS TEXT), u.id, u.email, {cc_sql}, {status_sql}, 0, %s,"
-        f" '', '', CASE {status_sql} WHEN %s THEN %s WHEN %s THEN %s ELSE {note_sql} END, '', %s, 0"
+        f"SELECT %s, %s, c.plan_object, {key[0]}, {on[0]}, c.plan_deadline,"
+        f" 'user:' || CAST(u.id AS TEXT), u.id, u.email, {cc[0]}, {status[0]}, 0, %s,"
+        f" '', '', {note[0]}, '', %s, 0"
         f" FROM ({objects_sql}) c"
         f" JOIN ({pairs_sql}) r ON r.plan_link = c.plan_link"
         f" JOIN {user_table} u ON u.id = r.plan_user"
         " LEFT JOIN notifications_preference p ON p.user_id = u.id AND p.kind = %s"
-        f" WHERE u.is_active AND u.email <> '' AND {rows.where[0]}"
+        f"{variants}"
+        f" WHERE u.is_active AND u.email <> '' AND ({where})"
     )
-    copy = json.dumps(list(rows.cc))
     # The parameters in the order of their placeholders in `sql`.
     params = [
         rule.kind,
         content_type.pk,
-        *key_params,
-        *on_params,
-        copy,
-        "[]",
-        *status_params,
+        *key[1],
+        *on[1],
+        *cc[1],
+        *status[1],
         now,
-        *status_params,
-        Status.SKIPPED,
-        NOTE_OFF,
-        Status.EXPIRED,
-        NOTE_EXPIRED,
-        *note_params,
+        *note[1],
         now,
         *objects_params,
         *pairs_params,
         rule.kind,
-        *rows.where[1],
+        *where_params,
     ]
     return sql, params
 
@@ -266,3 +304,28 @@ def preview(rule, statements: list[Rows], sources: list[Recipients], now: dateti
                         row["cc"] = json.loads(row["cc"])
                     found.append(Reminder(**row))
     return found
+
+
+def _high_water(model: type[models.Model]) -> list[str]:
+    """The SQL of the largest id of the model's table and of its history table."""
+    quote = connection.ops.quote_name
+    found = [f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})"]
+    history = getattr(getattr(model, "history", None), "model", None)
+    if history is not None:
+        found.append(f"(SELECT MAX(history_id) FROM {quote(history._meta.db_table)})")
+    return found
+
+
+def watermarks(rules) -> dict[str, str]:
+    """For each rule, the high-water marks of the tables it reads (`Rule.watched`), in one
+    query: each is the last entry of a primary key index."""
+    parts = {
+        rule.kind: [sql for model in rule.watched() for sql in _high_water(model)] for rule in rules
+    }
+    columns = [sql for sqls in parts.values() for sql in sqls]
+    if not columns:
+        return {rule.kind: "" for rule in rules}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)}")
+        values = iter(cursor.fetchone())
+    return {kind: ",".join(str(next(values)) for _ in sqls) for kind, sqls in parts.items()}

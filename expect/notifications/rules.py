@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -77,7 +77,6 @@ class Rule:
     modes: ClassVar[tuple[str, ...]] = tuple(Preference.Mode.values)
     default_mode: ClassVar[str] = Preference.Mode.IMMEDIATE
     # Steps that fall on dates, planned in full by the day's first sweep.
-    daily: ClassVar[bool] = False
 
     def due(self, now: datetime) -> Iterable[Due]:
         """The due steps, found in Python (the rules whose `statements` is None)."""
@@ -90,11 +89,31 @@ class Rule:
     def recipient_sources(self) -> list[planner.Recipients]:
         return []
 
+    def watched(self) -> tuple[type[models.Model], ...]:
+        """The models whose rows decide the due steps and their recipients: a new row or a
+        saved one (its history) makes the next sweep plan the rule again."""
+        return ()
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The first moment after `now` when a step may come due with the records
+        unchanged (None: never); until then, and while `watched` is unchanged, the
+        sweeps skip the rule. By default: now (planned at every sweep)."""
+        return now
+
     def prepare(self, now: datetime) -> None:
         """State changes the sweep makes before planning (not run by a dry run)."""
 
     def after_send(self, obj: models.Model, reminder: Reminder, context: dict) -> None:
         """Called once the message went out."""
+
+    def prepare_batch(self, targets: list[models.Model], rows: list[Reminder]) -> None:
+        """Load what `context` reads for the whole batch at once (a constant number of
+        queries per batch), after `for_delivery`."""
+
+    def after_batch(self, sent: list[tuple[models.Model, Reminder, dict]]) -> None:
+        """Called once the batch's messages of this kind went out (object, row, context)."""
+        for obj, reminder, context in sent:
+            self.after_send(obj, reminder, context)
 
     def mode_for(self, chosen: str | None) -> str:
         """How a recipient receives this kind, given their choice (None: no choice made)."""
@@ -185,7 +204,6 @@ class DeadlineRule(Rule):
     old rows not yet sent are superseded at sending time.
     """
 
-    daily = True
     steps: ClassVar[tuple[Step, ...]]  # from the earliest to the latest
     deadline_field: ClassVar[str]
     # The first step of what follows (a rule's own series, e.g. weekly when overdue).
@@ -207,8 +225,7 @@ class DeadlineRule(Rule):
 
     def statements(self, now: datetime) -> list[planner.Rows]:
         """For each step, the objects whose latest due step it is and that have no row of
-        it yet; the earlier steps they skipped come first (their rows need the same
-        "not yet logged" test)."""
+        it yet: its row, and the rows of the earlier steps it replaces (one statement)."""
         today = timezone.localdate(now)
         start = catch_up_start(today)
         field = self.deadline_field
@@ -225,20 +242,15 @@ class DeadlineRule(Rule):
             )
             objects = objects.exclude(Exists(logged))
             key = key_sql(step.name)
-            for skipped in self.steps[:index]:
-                found.append(self._skipped(objects, skipped, key, start))
-            found.append(
-                planner.Rows(
-                    objects, field, key, step.on_sql(), expired_before=start, cc=self.cc(step)
-                )
-            )
+            current = planner.Variant(key, step.on_sql(), expired_before=start, cc=self.cc(step))
+            skipped = [self.skipped(earlier, key, start) for earlier in self.steps[:index]]
+            found.append(planner.Rows(objects, field, (*skipped, current)))
         return found
 
-    def _skipped(self, objects, step: Step, replaced_by, start: date) -> planner.Rows:
+    @staticmethod
+    def skipped(step: Step, replaced_by: tuple[str, list], start: date) -> planner.Variant:
         """An earlier step replaced after an outage: logged, not sent."""
-        return planner.Rows(
-            objects,
-            self.deadline_field,
+        return planner.Variant(
             key_sql(step.name),
             step.on_sql(),
             status=Reminder.Status.CAUGHT_UP,
@@ -248,6 +260,9 @@ class DeadlineRule(Rule):
 
     def due(self, now: datetime) -> Iterable[Due]:
         raise NotImplementedError("Planned by the database: see `statements`")
+
+    def next_due(self, now: datetime) -> datetime | None:
+        return next_day(now)
 
 
 class AnswerAwaited(Rule):
@@ -300,6 +315,16 @@ class AnswerAwaited(Rule):
                 status=Reminder.Status.EXPIRED if on < start else None,
             )
 
+    def watched(self) -> tuple[type[models.Model], ...]:
+        from expect.accounts.models import Membership, User
+
+        return (self.awaiting().model, self.requests().model, Membership, User)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The next request to come to its seventh day."""
+        waiting = self._with_request(self.awaiting()).filter(asked_at__gt=now - self.delay)
+        return after(waiting.aggregate(first=Min("asked_at"))["first"], self.delay)
+
     def for_delivery(self, queryset: models.QuerySet) -> models.QuerySet:
         awaiting = self.awaiting().filter(pk=OuterRef("pk"))
         return self.with_recipients(self._with_request(queryset)).annotate(
@@ -321,6 +346,17 @@ class AnswerAwaited(Rule):
         }
 
 
+def after(moment: datetime | None, delay: timedelta) -> datetime | None:
+    """`moment + delay`, or None without a moment (for `Rule.next_due`)."""
+    return moment + delay if moment is not None else None
+
+
+def next_day(now: datetime) -> datetime:
+    """The start of the next day (local time): when the steps that fall on dates move."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+
+
 def catch_up_start(today: date) -> date:
     """The oldest step date still sent: missed steps are caught up within this window."""
     return today - timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
@@ -337,7 +373,8 @@ class Waiting:
 
 _rules: dict[str, Rule] = {}
 _sources: list[Callable[[User, date], Iterable[Deadline]]] = []
-_waiting: list[Callable[[User], Iterable[Waiting]]] = []
+_waiting: list[Callable[[], Iterable[Waiting]]] = []
+_personal: list[Callable[[list[User]], dict[int, list[Waiting]]]] = []
 
 
 def rule(cls: type[Rule]) -> type[Rule]:
@@ -356,18 +393,31 @@ def deadline_source(
     return function
 
 
-def waiting_source(
-    function: Callable[[User], Iterable[Waiting]],
-) -> Callable[[User], Iterable[Waiting]]:
-    """Register a function listing what waits on a DAECT agent (counts and links)."""
+def waiting_source(function: Callable[[], Iterable[Waiting]]) -> Callable[[], Iterable[Waiting]]:
+    """Register a function listing what waits on DAECT (counts and links), the same for
+    every agent: computed once per batch of digests."""
     _waiting.append(function)
     return function
 
 
-def waiting_for(user: User) -> list[Waiting]:
-    """What waits on a DAECT agent, the empty counts left out."""
+def personal_waiting_source(
+    function: Callable[[list[User]], dict[int, list[Waiting]]],
+) -> Callable[[list[User]], dict[int, list[Waiting]]]:
+    """Register a function listing what waits on each of these agents ({user id: items}),
+    in a constant number of queries."""
+    _personal.append(function)
+    return function
+
+
+def waiting_for(users: list[User]) -> dict[int, list[Waiting]]:
+    """What waits on each of these DAECT agents, the empty counts left out."""
     autodiscover()
-    return [item for source in _waiting for item in source(user) if item.count]
+    shared = [item for source in _waiting for item in source() if item.count]
+    found = {user.pk: list(shared) for user in users}
+    for source in _personal:
+        for user_pk, items in source(users).items():
+            found[user_pk] += [item for item in items if item.count]
+    return found
 
 
 def autodiscover() -> None:

@@ -198,33 +198,45 @@ def resend(reminder: Reminder, *, now: datetime | None = None) -> str:
 def plan_and_record(now: datetime | None = None) -> dict:
     """The sweep's first half: state changes, planning and recording (the Celery sweep).
 
-    The deadline rules (`Rule.daily`) run in the database, once a day: the mark of
-    the day is written in the transaction of their rows. The other rules (answers
-    awaited, the digest: steps that fall at an hour) are planned at every sweep.
+    A rule is planned only when time has reached its next step or the records it
+    reads changed since its last planning (`PlanningMark`): an idle sweep costs two
+    queries. The deadline rules run in the database (`Rule.statements`), the others
+    in Python; each rule's rows and its mark are written in one transaction.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    marks = dict(PlanningMark.objects.values_list("kind", "planned_on"))
-    dues: list[tuple[Rule, Due]] = []
-    written = 0
-    for rule in all_rules():
-        if rule.daily and marks.get(rule.kind) == today:
-            continue  # planned in full today already
+    rules = list(all_rules())
+    marks = {mark.kind: mark for mark in PlanningMark.objects.all()}
+    watermarks = planner.watermarks(rules)
+    summary: Counter = Counter()
+    for rule in rules:
+        mark = marks.get(rule.kind)
+        if mark is not None and mark.holds(now, watermarks[rule.kind]):
+            continue
         with transaction.atomic():
-            rule.prepare(now)
-            statements = rule.statements(now)
-            if statements is None:
-                dues += [(rule, due) for due in rule.due(now)]
-                continue
-            written += planner.insert(rule, statements, rule.recipient_sources(), now)
+            summary += _plan_rule(rule, now)
             PlanningMark.objects.bulk_create(
-                [PlanningMark(kind=rule.kind, planned_on=today)],
+                [
+                    PlanningMark(
+                        kind=rule.kind,
+                        planned_at=now,
+                        next_due_at=rule.next_due(now),
+                        watermark=watermarks[rule.kind],
+                    )
+                ],
                 update_conflicts=True,
                 unique_fields=["kind"],
-                update_fields=["planned_on"],
+                update_fields=["planned_at", "next_due_at", "watermark"],
             )
-    offered = record(dues, now)
-    return {"due_steps": len(dues), "rows_offered": offered, "rows_planned": written}
+    return {key: summary[key] for key in ("due_steps", "rows_offered", "rows_planned")}
+
+
+def _plan_rule(rule: Rule, now: datetime) -> Counter:
+    rule.prepare(now)
+    statements = rule.statements(now)
+    if statements is None:
+        dues = [(rule, due) for due in rule.due(now)]
+        return Counter(due_steps=len(dues), rows_offered=record(dues, now))
+    return Counter(rows_planned=planner.insert(rule, statements, rule.recipient_sources(), now))
 
 
 def run(now: datetime | None = None) -> dict:
