@@ -108,6 +108,9 @@ class LabelExpiry(DeadlineRule):
     def prepare(self, now: datetime) -> None:
         services.expire_labels(timezone.localdate(now))
 
+    def candidate_group(self, step: Step) -> str:
+        return "expired" if step.name == "expired" else "in force"
+
     def candidates(self, step: Step, today: date):
         labels = Label.objects.filter(archived_at__isnull=True)
         if step.name == "expired":

@@ -8,6 +8,7 @@ reminders cannot be switched off.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -20,7 +21,16 @@ from django.utils.translation import gettext_lazy
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url, daect_recipients
 from expect.notifications.models import Reminder
-from expect.notifications.planner import DEADLINE, Recipients, Rows, Sql, Variant, pairs
+from expect.notifications.planner import (
+    DEADLINE,
+    Recipients,
+    Rows,
+    Sql,
+    Variant,
+    both,
+    not_logged,
+    pairs,
+)
 from expect.notifications.rules import (
     Deadline,
     DeadlineRule,
@@ -89,7 +99,7 @@ class ReportDue(DeadlineRule):
         return awaited_missions(today)
 
     def watched(self):
-        return (Mission, Membership, User)
+        return (Mission, Mission.experts.through, Membership, User)
 
     def recipient_sources(self):
         """The active experts of the team; the collectivity's referents if there are none."""
@@ -110,30 +120,28 @@ class ReportDue(DeadlineRule):
         return _with_recipients(missions)
 
     def statements(self, now: datetime) -> list[Rows]:
-        return [*super().statements(now), *self._overdue(timezone.localdate(now))]
+        # The weekly series reads the same missions: in the same statement.
+        [rows] = super().statements(now)
+        overdue = self._overdue(timezone.localdate(now))
+        return [replace(rows, variants=(*rows.variants, *overdue))]
 
-    def _overdue(self, today: date) -> list[Rows]:
+    def _overdue(self, today: date) -> list[Variant]:
         """Weekly while overdue, DAECT in copy: the step of the current week.
 
         The steps before the due date (logged caught up, or expired when older than the
         window) and the missed weeks within the window (older ones are not logged one
-        by one: the message says how late the report is) come first.
+        by one: the message says how late the report is) come with it.
         """
         start = catch_up_start(today)
-        this_week = self.logged(
-            Mission,
-            step__startswith="overdue-",
-            deadline=OuterRef("report_due_on"),
-            due_on__gt=today - WEEK,
-        )
-        missions = (
-            awaited_missions(today)
-            .filter(report_due_on__lte=today - WEEK)
-            .exclude(Exists(this_week))
+        # Overdue for a week at least, and no weekly row these last seven days.
+        this_week = (" AND l.due_on > %s", [today - WEEK])
+        overdue = both(
+            (f"{DEADLINE} <= %s", [today - WEEK]),
+            not_logged(self, Mission, "overdue-", this_week),
         )
         week = f"({Sql.days_since(DEADLINE)} / 7)"
         key = (f"'overdue-' || CAST({week} AS TEXT) || '@' || {Sql.date_text(DEADLINE)}", [today])
-        variants = [self.skipped(step, key, start) for step in BEFORE_STEPS]
+        variants = [replace(self.skipped(step, key, start), where=overdue) for step in BEFORE_STEPS]
         for missed in range(1, settings.REMINDER_CATCH_UP_DAYS // 7 + 2):
             number = f"({week} - {missed:d})"
             on = Sql.add_days(DEADLINE, f"7 * {number}")
@@ -146,12 +154,12 @@ class ReportDue(DeadlineRule):
                     (on, [today]),
                     status=Reminder.Status.CAUGHT_UP,
                     note=replaced_note(key),
-                    where=(f"{number} >= 1 AND {on} >= %s", [today, today, start]),
+                    where=both(overdue, (f"{number} >= 1 AND {on} >= %s", [today, today, start])),
                 )
             )
         on = (Sql.add_days(DEADLINE, f"7 * {week}"), [today])
-        variants.append(Variant(key, on, cc=tuple(daect_recipients())))
-        return [Rows(missions, self.deadline_field, tuple(variants))]
+        variants.append(Variant(key, on, cc=tuple(daect_recipients()), where=overdue))
+        return variants
 
     def is_current(self, mission: Mission, reminder) -> bool:
         return (

@@ -157,6 +157,28 @@ class Rows:
     variants: tuple[Variant, ...]
 
 
+def both(*conditions: tuple[str, list]) -> tuple[str, list]:
+    """The SQL conditions joined by AND."""
+    return (
+        " AND ".join(f"({sql})" for sql, _ in conditions),
+        [param for _, params in conditions for param in params],
+    )
+
+
+def not_logged(
+    rule, model: type[models.Model], prefix: str, extra: tuple[str, list] = ("", [])
+) -> tuple[str, list]:
+    """No log row yet of this kind for the candidate, its deadline and a step named
+    `prefix…` (the planner's NOT EXISTS, on the log's target index)."""
+    content_type = ContentType.objects.get_for_model(model)
+    return (
+        "NOT EXISTS (SELECT 1 FROM notifications_reminder l WHERE l.kind = %s"
+        " AND l.content_type_id = %s AND l.object_id = c.plan_object"
+        f" AND l.deadline = c.plan_deadline AND l.step LIKE %s{extra[0]})",
+        [rule.kind, content_type.pk, f"{prefix}%", *extra[1]],
+    )
+
+
 def _status_sql(rule, variant: Variant) -> tuple[str, list]:
     if variant.status is not None:
         by_mode, params = "%s", [variant.status]

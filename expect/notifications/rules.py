@@ -9,8 +9,9 @@ imports no domain app: it finds the rules through `autodiscover()`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -223,29 +224,49 @@ class DeadlineRule(Rule):
     def current_deadline(self, obj: models.Model) -> date | None:
         return getattr(obj, self.deadline_field)
 
+    def candidate_group(self, step: Step) -> str:
+        """Steps of one group have the same `candidates` and are planned in one scan."""
+        return ""
+
     def statements(self, now: datetime) -> list[planner.Rows]:
         """For each step, the objects whose latest due step it is and that have no row of
-        it yet: its row, and the rows of the earlier steps it replaces (one statement)."""
+        it yet: its row, and the rows of the earlier steps it replaces. One statement
+        (one scan of the candidates) per group of steps."""
         today = timezone.localdate(now)
         start = catch_up_start(today)
-        field = self.deadline_field
-        found = []
+        groups: dict[str, list[int]] = defaultdict(list)
         for index, step in enumerate(self.steps):
-            later = self.steps[index + 1] if index + 1 < len(self.steps) else self.after_last
-            objects = self.candidates(step, today).filter(
-                **{f"{field}__lte": step.last_deadline(today)}
+            groups[self.candidate_group(step)].append(index)
+        found = []
+        for indexes in groups.values():
+            first = self.steps[indexes[0]]
+            latest = max(self.steps[index].last_deadline(today) for index in indexes)
+            objects = self.candidates(first, today).filter(
+                **{f"{self.deadline_field}__lte": latest}
             )
-            if later is not None:
-                objects = objects.filter(**{f"{field}__gt": later.last_deadline(today)})
-            logged = self.logged(
-                objects.model, step__startswith=f"{step.name}@", deadline=OuterRef(field)
-            )
-            objects = objects.exclude(Exists(logged))
-            key = key_sql(step.name)
-            current = planner.Variant(key, step.on_sql(), expired_before=start, cc=self.cc(step))
-            skipped = [self.skipped(earlier, key, start) for earlier in self.steps[:index]]
-            found.append(planner.Rows(objects, field, (*skipped, current)))
+            variants = [v for index in indexes for v in self._variants(index, today, start)]
+            found.append(planner.Rows(objects, self.deadline_field, tuple(variants)))
         return found
+
+    def _variants(self, index: int, today: date, start: date) -> list[planner.Variant]:
+        step = self.steps[index]
+        later = self.steps[index + 1] if index + 1 < len(self.steps) else self.after_last
+        # Due (its date has come), the latest due (the next one has not), not yet logged.
+        where = [(f"{planner.DEADLINE} <= %s", [step.last_deadline(today)])]
+        if later is not None:
+            where.append((f"{planner.DEADLINE} > %s", [later.last_deadline(today)]))
+        model = self.candidates(step, today).model
+        where.append(planner.not_logged(self, model, f"{step.name}@"))
+        condition = planner.both(*where)
+        key = key_sql(step.name)
+        skipped = [
+            replace(self.skipped(earlier, key, start), where=condition)
+            for earlier in self.steps[:index]
+        ]
+        current = planner.Variant(
+            key, step.on_sql(), expired_before=start, cc=self.cc(step), where=condition
+        )
+        return [*skipped, current]
 
     @staticmethod
     def skipped(step: Step, replaced_by: tuple[str, list], start: date) -> planner.Variant:
