@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F
 
 from .models import Preference, Reminder
@@ -89,6 +89,11 @@ class Sql:
         if cls.postgres():
             return f"(CAST(%s AS date) - {column})"
         return f"CAST(julianday(%s) - julianday({column}) AS INTEGER)"
+
+    @classmethod
+    def materialized(cls) -> str:
+        """Computed once, first (PostgreSQL would otherwise fold it into the joins)."""
+        return "MATERIALIZED" if cls.postgres() else ""
 
     @classmethod
     def json(cls) -> str:
@@ -222,14 +227,14 @@ def _columns(rule, variant: Variant, first: str) -> list[tuple[str, list]]:
 
 
 def _by_variant(parts: list[tuple[str, list]]) -> tuple[str, list]:
-    if len(parts) == 1:
-        return parts[0]
     sql = " ".join(f"WHEN {index:d} THEN {part}" for index, (part, _) in enumerate(parts))
-    return f"CASE v.n {sql} END", [param for _, params in parts for param in params]
+    return f"CASE c.n {sql} END", [param for _, params in parts for param in params]
 
 
-def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str, list]:
-    """The SELECT of the log rows of `rows` for one source of recipients."""
+def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str, str, list]:
+    """The log rows of `rows` for one source of recipients: a WITH clause (the due
+    candidates and variants, computed first, alone: a small set), the SELECT, and the
+    parameters of both in order."""
     objects = rows.objects
     if recipients.only is not None:
         objects = objects.filter(recipients.only)
@@ -245,35 +250,33 @@ def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str
     objects_sql, objects_params = objects.query.sql_with_params()
     pairs_sql, pairs_params = recipients.pairs.order_by().query.sql_with_params()
     content_type = ContentType.objects.get_for_model(rows.objects.model)
-    many = len(rows.variants) > 1
-    first = (
-        f"ROW_NUMBER() OVER (PARTITION BY c.plan_object{', v.n' if many else ''} ORDER BY u.id) = 1"
+    numbers = " UNION ALL ".join(f"SELECT {i:d} AS n" for i in range(len(rows.variants)))
+    where = " OR ".join(
+        f"(v.n = {i:d} AND ({variant.where[0]}))" for i, variant in enumerate(rows.variants)
     )
+    where_params = [param for variant in rows.variants for param in variant.where[1]]
+    due = (
+        f"WITH due AS {Sql.materialized()} (SELECT c.plan_object, c.plan_link, c.plan_deadline,"
+        f" v.n FROM ({objects_sql}) c CROSS JOIN ({numbers}) v WHERE {where})"
+    )
+    first = "ROW_NUMBER() OVER (PARTITION BY c.plan_object, c.n ORDER BY u.id) = 1"
     columns = [_columns(rule, variant, first) for variant in rows.variants]
     key, on, cc, status, note = (_by_variant([c[i] for c in columns]) for i in range(5))
-    if many:
-        numbers = " UNION ALL ".join(f"SELECT {i:d} AS n" for i in range(len(rows.variants)))
-        variants = f" CROSS JOIN ({numbers}) v"
-        where = " OR ".join(
-            f"(v.n = {i:d} AND ({variant.where[0]}))" for i, variant in enumerate(rows.variants)
-        )
-    else:
-        variants, where = "", rows.variants[0].where[0]
-    where_params = [param for variant in rows.variants for param in variant.where[1]]
     user_table = connection.ops.quote_name(_user_table())
     sql = (
         f"SELECT %s, %s, c.plan_object, {key[0]}, {on[0]}, c.plan_deadline,"
         f" 'user:' || CAST(u.id AS TEXT), u.id, u.email, {cc[0]}, {status[0]}, 0, %s,"
         f" '', '', {note[0]}, '', %s, 0"
-        f" FROM ({objects_sql}) c"
+        " FROM due c"
         f" JOIN ({pairs_sql}) r ON r.plan_link = c.plan_link"
         f" JOIN {user_table} u ON u.id = r.plan_user"
         " LEFT JOIN notifications_preference p ON p.user_id = u.id AND p.kind = %s"
-        f"{variants}"
-        f" WHERE u.is_active AND u.email <> '' AND ({where})"
+        " WHERE u.is_active AND u.email <> ''"
     )
-    # The parameters in the order of their placeholders in `sql`.
+    # The parameters in the order of their placeholders.
     params = [
+        *objects_params,
+        *where_params,
         rule.kind,
         content_type.pk,
         *key[1],
@@ -283,12 +286,10 @@ def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str
         now,
         *note[1],
         now,
-        *objects_params,
         *pairs_params,
         rule.kind,
-        *where_params,
     ]
-    return sql, params
+    return due, sql, params
 
 
 def _user_table() -> str:
@@ -297,16 +298,25 @@ def _user_table() -> str:
     return User._meta.db_table
 
 
+def _no_jit(cursor) -> None:
+    # The "not yet logged" subqueries make PostgreSQL's estimates large enough to compile
+    # the statement (seconds of JIT for a few milliseconds of work): not for these.
+    if Sql.postgres():
+        cursor.execute("SET LOCAL jit = off")
+
+
 def insert(rule, statements: list[Rows], sources: list[Recipients], now: datetime) -> int:
     """Write the rows of every statement for every source; returns the rows written."""
     written = 0
     columns = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _no_jit(cursor)
         for rows in statements:
             for recipients in sources:
-                sql, params = select(rule, rows, recipients, now)
+                due, sql, params = select(rule, rows, recipients, now)
                 cursor.execute(
-                    f"INSERT INTO notifications_reminder ({columns}) {sql} ON CONFLICT DO NOTHING",
+                    f"{due} INSERT INTO notifications_reminder ({columns}) {sql}"
+                    " ON CONFLICT DO NOTHING",
                     params,
                 )
                 written += max(cursor.rowcount, 0)
@@ -316,10 +326,12 @@ def insert(rule, statements: list[Rows], sources: list[Recipients], now: datetim
 def preview(rule, statements: list[Rows], sources: list[Recipients], now: datetime) -> list:
     """The rows the statements would write (the dry run), unsaved."""
     found = []
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _no_jit(cursor)
         for rows in statements:
             for recipients in sources:
-                cursor.execute(*select(rule, rows, recipients, now))
+                due, sql, params = select(rule, rows, recipients, now)
+                cursor.execute(f"{due} {sql}", params)
                 for values in cursor.fetchall():
                     row = dict(zip(COLUMNS, values, strict=True))
                     if isinstance(row["cc"], str):
