@@ -154,7 +154,8 @@ class ReportDue(DeadlineRule):
                     (on, [today]),
                     status=Reminder.Status.CAUGHT_UP,
                     note=replaced_note(key),
-                    where=both(overdue, (f"{number} >= 1 AND {on} >= %s", [today, today, start])),
+                    where=overdue,
+                    also=(f"{number} >= 1 AND {on} >= %s", [today, today, start]),
                 )
             )
         on = (Sql.add_days(DEADLINE, f"7 * {week}"), [today])

@@ -149,7 +149,10 @@ class Variant:
     expired_before: date | None = None
     cc: tuple[str, ...] = ()
     note: tuple[str, list] = ("''", [])
+    # Which candidates: `where` is shared by the variants of a step (evaluated once per
+    # candidate), `also` is the variant's own further condition.
     where: tuple[str, list] = ("1 = 1", [])
+    also: tuple[str, list] = ("1 = 1", [])
 
 
 @dataclass(frozen=True)
@@ -251,13 +254,23 @@ def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str
     pairs_sql, pairs_params = recipients.pairs.order_by().query.sql_with_params()
     content_type = ContentType.objects.get_for_model(rows.objects.model)
     numbers = " UNION ALL ".join(f"SELECT {i:d} AS n" for i in range(len(rows.variants)))
+    # Each distinct condition once per candidate (a flag), then the variants by flag.
+    conditions: dict[tuple[str, tuple], int] = {}
+    for variant in rows.variants:
+        conditions.setdefault((variant.where[0], tuple(variant.where[1])), len(conditions))
+    flags = ", ".join(f"({sql}) AS g{index:d}" for (sql, _), index in conditions.items())
+    flag_params = [param for (_, params) in conditions for param in params]
     where = " OR ".join(
-        f"(v.n = {i:d} AND ({variant.where[0]}))" for i, variant in enumerate(rows.variants)
+        f"(v.n = {i:d} AND c.g{conditions[(v.where[0], tuple(v.where[1]))]:d} AND ({v.also[0]}))"
+        for i, v in enumerate(rows.variants)
     )
-    where_params = [param for variant in rows.variants for param in variant.where[1]]
+    also_params = [param for variant in rows.variants for param in variant.also[1]]
+    materialized = Sql.materialized()
     due = (
-        f"WITH due AS {Sql.materialized()} (SELECT c.plan_object, c.plan_link, c.plan_deadline,"
-        f" v.n FROM ({objects_sql}) c CROSS JOIN ({numbers}) v WHERE {where})"
+        f"WITH candidates AS {materialized} (SELECT c.plan_object, c.plan_link,"
+        f" c.plan_deadline, {flags} FROM ({objects_sql}) c),"
+        f" due AS {materialized} (SELECT c.plan_object, c.plan_link, c.plan_deadline, v.n"
+        f" FROM candidates c CROSS JOIN ({numbers}) v WHERE {where})"
     )
     first = "ROW_NUMBER() OVER (PARTITION BY c.plan_object, c.n ORDER BY u.id) = 1"
     columns = [_columns(rule, variant, first) for variant in rows.variants]
@@ -275,8 +288,9 @@ def select(rule, rows: Rows, recipients: Recipients, now: datetime) -> tuple[str
     )
     # The parameters in the order of their placeholders.
     params = [
+        *flag_params,
         *objects_params,
-        *where_params,
+        *also_params,
         rule.kind,
         content_type.pk,
         *key[1],
