@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url
 from expect.notifications.models import Reminder
+from expect.notifications.planner import Recipients, pairs
 from expect.notifications.rules import (
     AnswerAwaited,
     Deadline,
@@ -31,8 +32,11 @@ from expect.notifications.rules import (
     Rule,
     Step,
     Waiting,
+    after,
     catch_up_start,
     deadline_source,
+    next_day,
+    personal_waiting_source,
     rule,
     step_key,
     waiting_source,
@@ -62,13 +66,16 @@ RENEWAL_STATES = (
 )
 
 
+def followers():
+    """The confirmed members (experts excepted) of a collectivity follow its dossiers."""
+    return Membership.objects.active().filter(user__role=User.Role.MEMBER, user__is_active=True)
+
+
 def members_prefetch(path: str) -> Prefetch:
-    """The confirmed members (experts excepted) of the collectivity follow its dossiers."""
+    """The `followers` of the collectivity at `path`, for `members`."""
     return Prefetch(
         f"{path}memberships",
-        queryset=Membership.objects.active()
-        .filter(user__role=User.Role.MEMBER, user__is_active=True)
-        .select_related("user"),
+        queryset=followers().select_related("user"),
         to_attr="member_memberships",
     )
 
@@ -101,22 +108,30 @@ class LabelExpiry(DeadlineRule):
     def prepare(self, now: datetime) -> None:
         services.expire_labels(timezone.localdate(now))
 
+    def candidate_group(self, step: Step) -> str:
+        return "expired" if step.name == "expired" else "in force"
+
     def candidates(self, step: Step, today: date):
         labels = Label.objects.filter(archived_at__isnull=True)
         if step.name == "expired":
             return labels.filter(state__in=(Label.State.ACTIVE, Label.State.EXPIRED))
         return labels.filter(state=Label.State.ACTIVE).exclude(Exists(_renewal_under_way()))
 
-    def with_recipients(self, labels):
-        return labels.select_related("collectivity", "theme").prefetch_related(
-            members_prefetch("collectivity__")
-        )
+    def watched(self):
+        return (Label, LabelApplication, Membership, User)
+
+    def recipient_sources(self):
+        return [Recipients(pairs(followers(), "collectivity_id", "user_id"), "collectivity_id")]
 
     def recipients(self, label: Label) -> tuple[User, ...]:
         return members(label.collectivity)
 
     def for_delivery(self, labels):
-        return self.with_recipients(labels).annotate(renewing=Exists(_renewal_under_way()))
+        return (
+            labels.select_related("collectivity", "theme")
+            .prefetch_related(members_prefetch("collectivity__"))
+            .annotate(renewing=Exists(_renewal_under_way()))
+        )
 
     def is_current(self, label: Label, reminder) -> bool:
         if reminder.step.startswith("expired@"):
@@ -170,6 +185,12 @@ class CommitteeDeadline(Rule):
                 earlier=tuple((self._key(committee, s), s.on(deadline)) for s in earlier),
             )
 
+    def watched(self):
+        return (LabelApplication, CommitteeSession, Membership, User)
+
+    def next_due(self, now: datetime) -> datetime:
+        return next_day(now)
+
     def _drafts(self):
         return LabelApplication.objects.filter(
             state=State.DRAFT, archived_at__isnull=True
@@ -179,9 +200,23 @@ class CommitteeDeadline(Rule):
     def _key(committee: CommitteeSession, step: Step) -> str:
         return step_key(f"c{committee.pk}-{step.name}", committee.application_deadline)
 
+    @staticmethod
+    def _committee_pk(reminder) -> str:
+        return reminder.step.split("-")[0].removeprefix("c")
+
+    def prepare_batch(self, applications, rows) -> None:
+        """The committees of the batch's rows, in one query."""
+        committees = CommitteeSession.objects.in_bulk(
+            {int(self._committee_pk(row)) for row in rows if self._committee_pk(row).isdigit()}
+        )
+        for row in rows:
+            pk = self._committee_pk(row)
+            row.committee_session = committees.get(int(pk)) if pk.isdigit() else None
+
     def _committee(self, reminder) -> CommitteeSession | None:
-        committee_pk = reminder.step.split("-")[0].removeprefix("c")
-        return CommitteeSession.objects.filter(pk=committee_pk).first()
+        if hasattr(reminder, "committee_session"):
+            return reminder.committee_session
+        return CommitteeSession.objects.filter(pk=self._committee_pk(reminder)).first()
 
     def for_delivery(self, applications):
         return applications.select_related("collectivity", "theme").prefetch_related(
@@ -271,6 +306,14 @@ class OpinionAwaited(Rule):
                 deadline=asked_on,
                 status=Reminder.Status.EXPIRED if on < start else None,
             )
+
+    def watched(self):
+        return (Opinion, LabelApplication, User)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The next opinion asked to come to its seventh day."""
+        waiting = Opinion.objects.awaited().filter(requested_at__gt=now - ANSWER_DELAY)
+        return after(waiting.aggregate(first=Min("requested_at"))["first"], ANSWER_DELAY)
 
     def for_delivery(self, opinions):
         return opinions.select_related(
@@ -381,9 +424,8 @@ def committee_calendar(user: User, start: date) -> Iterable[Deadline]:
 
 
 @waiting_source
-def applications_waiting(user: User) -> Iterable[Waiting]:
+def applications_waiting() -> Iterable[Waiting]:
     to_review = LabelApplication.objects.to_review().count()
-    opinions = Opinion.objects.awaited().filter(requested_from=user).count()
     changelist = reverse("admin:labellisation_labelapplication_changelist")
     return [
         Waiting(
@@ -392,9 +434,21 @@ def applications_waiting(user: User) -> Iterable[Waiting]:
             # The same list as the count: submitted and resubmitted (`to_review`).
             absolute_url(f"{changelist}?state__in=submitted,resubmitted"),
         ),
-        Waiting(
-            _("Opinions asked of you"),
-            opinions,
-            absolute_url(reverse("labellisation:opinion_list")),
-        ),
     ]
+
+
+@personal_waiting_source
+def opinions_waiting(users: list[User]) -> dict[int, list[Waiting]]:
+    """The opinions asked of each agent, counted in one query."""
+    counts = dict(
+        Opinion.objects.awaited()
+        .filter(requested_from__in=users)
+        .values_list("requested_from")
+        .annotate(count=Count("pk"))
+        .values_list("requested_from", "count")
+    )
+    url = absolute_url(reverse("labellisation:opinion_list"))
+    return {
+        user.pk: [Waiting(_("Opinions asked of you"), counts.get(user.pk, 0), url)]
+        for user in users
+    }

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, Min, OuterRef, Prefetch
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from expect.accounts.models import User
+from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url
 from expect.notifications.models import Reminder
 from expect.notifications.rules import (
@@ -25,6 +25,7 @@ from expect.notifications.rules import (
     Due,
     Rule,
     Waiting,
+    after,
     catch_up_start,
     deadline_source,
     rule,
@@ -67,6 +68,16 @@ class ProposalAwaited(Rule):
                 deadline=proposed_on,
                 status=Reminder.Status.EXPIRED if on < start else None,
             )
+
+    def watched(self):
+        return (MissionProposal, MissionRequest, Membership, User)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The next open proposal to come to its seventh day."""
+        waiting = MissionProposal.objects.filter(
+            state=MissionProposal.State.OPEN, proposed_at__gt=now - ANSWER_DELAY
+        )
+        return after(waiting.aggregate(first=Min("proposed_at"))["first"], ANSWER_DELAY)
 
     def for_delivery(self, proposals):
         return proposals.select_related("collectivity", "request").prefetch_related(
@@ -148,7 +159,7 @@ def proposal_deadlines(user: User, start: date) -> Iterable[Deadline]:
 
 
 @waiting_source
-def missions_waiting(user: User) -> Iterable[Waiting]:
+def missions_waiting() -> Iterable[Waiting]:
     needs = MissionRequest.objects.filter(state=MissionRequest.State.SUBMITTED).count()
     accepted = MissionProposal.objects.filter(state=MissionProposal.State.ACCEPTED).count()
     to_plan = Mission.objects.filter(state=Mission.State.PLANNED).count()

@@ -8,8 +8,10 @@ reminders cannot be switched off.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,16 +20,26 @@ from django.utils.translation import gettext_lazy
 
 from expect.accounts.models import Membership, User
 from expect.notifications.emails import absolute_url, daect_recipients
+from expect.notifications.models import Reminder
+from expect.notifications.planner import (
+    DEADLINE,
+    Recipients,
+    Rows,
+    Sql,
+    Variant,
+    both,
+    not_logged,
+    pairs,
+)
 from expect.notifications.rules import (
     Deadline,
     DeadlineRule,
-    Due,
     Step,
     Waiting,
     catch_up_start,
     deadline_source,
+    replaced_note,
     rule,
-    step_key,
     waiting_source,
 )
 from missions.models import Mission
@@ -86,8 +98,20 @@ class ReportDue(DeadlineRule):
     def candidates(self, step: Step, today: date):
         return awaited_missions(today)
 
-    def with_recipients(self, missions):
-        return _with_recipients(missions)
+    def watched(self):
+        return (Mission, Mission.experts.through, Membership, User)
+
+    def recipient_sources(self):
+        """The active experts of the team; the collectivity's referents if there are none."""
+        team = Mission.experts.through.objects.filter(user__is_active=True)
+        has_team = Exists(team.filter(mission_id=OuterRef("pk")))
+        referents = Membership.objects.active().filter(is_referent=True, user__is_active=True)
+        return [
+            Recipients(pairs(team, "mission_id", "user_id")),
+            Recipients(
+                pairs(referents, "collectivity_id", "user_id"), "collectivity_id", ~has_team
+            ),
+        ]
 
     def recipients(self, mission: Mission) -> tuple[User, ...]:
         return _recipients(mission)
@@ -95,47 +119,48 @@ class ReportDue(DeadlineRule):
     def for_delivery(self, missions):
         return _with_recipients(missions)
 
-    def due(self, now: datetime) -> Iterable[Due]:
-        yield from super().due(now)
-        yield from self._overdue(timezone.localdate(now))
+    def statements(self, now: datetime) -> list[Rows]:
+        # The weekly series reads the same missions: in the same statement.
+        [rows] = super().statements(now)
+        overdue = self._overdue(timezone.localdate(now))
+        return [replace(rows, variants=(*rows.variants, *overdue))]
 
-    def _overdue(self, today: date) -> Iterable[Due]:
-        """Weekly while overdue, DAECT in copy: the step of the current week."""
+    def _overdue(self, today: date) -> list[Variant]:
+        """Weekly while overdue, DAECT in copy: the step of the current week.
+
+        The steps before the due date (logged caught up, or expired when older than the
+        window) and the missed weeks within the window (older ones are not logged one
+        by one: the message says how late the report is) come with it.
+        """
         start = catch_up_start(today)
-        this_week = self.logged(
-            Mission,
-            step__startswith="overdue-",
-            deadline=OuterRef("report_due_on"),
-            due_on__gt=today - WEEK,
+        # Overdue for a week at least, and no weekly row these last seven days.
+        this_week = (" AND l.due_on > %s", [today - WEEK])
+        overdue = both(
+            (f"{DEADLINE} <= %s", [today - WEEK]),
+            not_logged(self, Mission, "overdue-", this_week),
         )
-        missions = _with_recipients(
-            awaited_missions(today)
-            .filter(report_due_on__lte=today - WEEK)
-            .exclude(Exists(this_week))
-        )
-        copy: tuple[str, ...] | None = None
-        for mission in missions:
-            if copy is None:
-                copy = tuple(daect_recipients())
-            due_on = mission.report_due_on
-            week = (today - due_on).days // 7
-            # The steps before the due date (logged caught up, or expired when older
-            # than the window) and the missed weeks within the window (older ones are
-            # not logged one by one: the message says how late the report is).
-            weeks = ((step_key(f"overdue-{n}", due_on), due_on + n * WEEK) for n in range(1, week))
-            missed = [
-                *((step_key(s.name, due_on), s.on(due_on)) for s in BEFORE_STEPS),
-                *(item for item in weeks if item[1] >= start),
-            ]
-            yield Due(
-                mission,
-                step_key(f"overdue-{week}", due_on),
-                due_on + week * WEEK,
-                users=_recipients(mission),
-                cc=copy,
-                deadline=due_on,
-                earlier=tuple(missed),
+        week = f"({Sql.days_since(DEADLINE)} / 7)"
+        key = (f"'overdue-' || CAST({week} AS TEXT) || '@' || {Sql.date_text(DEADLINE)}", [today])
+        variants = [replace(self.skipped(step, key, start), where=overdue) for step in BEFORE_STEPS]
+        for missed in range(1, settings.REMINDER_CATCH_UP_DAYS // 7 + 2):
+            number = f"({week} - {missed:d})"
+            on = Sql.add_days(DEADLINE, f"7 * {number}")
+            variants.append(
+                Variant(
+                    (
+                        f"'overdue-' || CAST({number} AS TEXT) || '@' || {Sql.date_text(DEADLINE)}",
+                        [today],
+                    ),
+                    (on, [today]),
+                    status=Reminder.Status.CAUGHT_UP,
+                    note=replaced_note(key),
+                    where=overdue,
+                    also=(f"{number} >= 1 AND {on} >= %s", [today, today, start]),
+                )
             )
+        on = (Sql.add_days(DEADLINE, f"7 * {week}"), [today])
+        variants.append(Variant(key, on, cc=tuple(daect_recipients()), where=overdue))
+        return variants
 
     def is_current(self, mission: Mission, reminder) -> bool:
         return (
@@ -188,7 +213,7 @@ def report_deadlines(user: User, start: date) -> Iterable[Deadline]:
 
 
 @waiting_source
-def reports_waiting(user: User) -> Iterable[Waiting]:
+def reports_waiting() -> Iterable[Waiting]:
     from .models import MissionReport
 
     today = timezone.localdate()

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from expect.notifications.emails import absolute_url
-from expect.notifications.rules import Due, Rule, catch_up_start, rule
+from expect.notifications.rules import Due, Rule, after, catch_up_start, rule
 
 from .models import Membership, User
 from .pending import DAECT_DELAY_DAYS, REFERENT_DELAY_DAYS
@@ -48,6 +48,21 @@ class MembershipAwaited(Rule):
             requested_at__date__gte=start - delay,
         )
         return self.not_yet_logged(waiting, step).select_related("user", "collectivity")
+
+    def watched(self):
+        return (Membership, User)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The next request to come to one of its steps."""
+        moments = []
+        for _step, delay in (REFERENT_STEP, DAECT_STEP):
+            waiting = Membership.objects.pending().filter(
+                user__is_active=True,
+                user__email_confirmed_at__isnull=False,
+                requested_at__gt=now - delay,
+            )
+            moments.append(after(waiting.aggregate(first=Min("requested_at"))["first"], delay))
+        return min((moment for moment in moments if moment), default=None)
 
     def due(self, now: datetime) -> Iterable[Due]:
         step, delay = REFERENT_STEP

@@ -201,6 +201,26 @@ def _release(row, now: datetime) -> None:
 # The reminder log ----------------------------------------------------------------------
 
 
+def load_targets(rows: list[Reminder]) -> dict[tuple[int, int], models.Model]:
+    """The objects of these rows by (content type, id), each kind read by its rule's
+    `for_delivery` and prepared by its `prepare_batch`: a constant number of queries."""
+    from .rules import get_rule
+
+    by_kind: dict[tuple[str, int], list[Reminder]] = defaultdict(list)
+    for row in rows:
+        by_kind[(row.kind, row.content_type_id)].append(row)
+    targets: dict[tuple[int, int], models.Model] = {}
+    for (kind, type_id), kind_rows in by_kind.items():
+        rule, model = get_rule(kind), ContentType.objects.get_for_id(type_id).model_class()
+        if rule is None or model is None:
+            continue
+        ids = {row.object_id for row in kind_rows}
+        found = list(rule.for_delivery(model._default_manager.filter(pk__in=ids)))
+        rule.prepare_batch(found, kind_rows)
+        targets |= {(type_id, obj.pk): obj for obj in found}
+    return targets
+
+
 class _Batch:
     """What the checks of one batch of reminders read, loaded once per batch."""
 
@@ -208,16 +228,7 @@ class _Batch:
         from .rules import get_rule
 
         self.rules = {row.kind: get_rule(row.kind) for row in rows}
-        self.targets: dict[tuple[int, int], models.Model] = {}
-        by_kind: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for row in rows:
-            by_kind[(row.kind, row.content_type_id)].append(row.object_id)
-        for (kind, type_id), ids in by_kind.items():
-            rule, model = self.rules[kind], ContentType.objects.get_for_id(type_id).model_class()
-            if rule is None or model is None:
-                continue
-            for obj in rule.for_delivery(model._default_manager.filter(pk__in=ids)):
-                self.targets[(type_id, obj.pk)] = obj
+        self.targets = load_targets(rows)
         users = {row.recipient_id for row in rows if row.recipient_id}
         self.chosen = {
             (user_id, kind): mode
@@ -292,12 +303,14 @@ def deliver_reminders(rows: list[Reminder], now: datetime, sender: Sender) -> Co
         for row in remaining:
             _release(row, now)
         Reminder.objects.bulk_update(rows, _REMINDER_FIELDS)
+    by_kind: dict[str, list] = defaultdict(list)
     for row, context in sent:
-        rule, target = batch.rules[row.kind], batch.target(row)
+        by_kind[row.kind].append((batch.target(row), row, context))
+    for kind, items in by_kind.items():
         try:
-            rule.after_send(target, row, context)
-        except Exception:  # the message went out: never send it again for this
-            logger.exception("After sending reminder %s", row.pk)
+            batch.rules[kind].after_batch(items)
+        except Exception:  # the messages went out: never send them again for this
+            logger.exception("After sending reminders %s", [row.pk for _, row, _ in items])
     return outcomes
 
 

@@ -57,6 +57,9 @@ class EventNotice(Rule):
     def due(self, now: datetime) -> Iterable[Due]:
         return ()  # sent when the event happens, never by the sweep
 
+    def next_due(self, now: datetime) -> None:
+        return None
+
     def applies(self, event: Event) -> bool:
         """False when this event, in the object's state now, is not worth telling."""
         return True

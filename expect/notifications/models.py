@@ -132,6 +132,35 @@ class Reminder(models.Model):
         return f"{self.kind} {self.step} → {self.email}"
 
 
+class PlanningMark(models.Model):
+    """When a rule was last planned, and until when that planning holds.
+
+    A rule's due steps change only when time reaches its next step (`next_due_at`:
+    tomorrow for the steps that fall on dates, the next answer awaited…) or when one
+    of the records it reads changes: the mark keeps the high-water marks of those
+    tables (their largest id and the largest id of their history, which every save
+    writes). A sweep that finds both unchanged skips the rule: an idle sweep reads
+    this table and one index entry per watched table, whatever the volume.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60, unique=True)
+    planned_at = models.DateTimeField(_("planned at"))
+    next_due_at = models.DateTimeField(_("next step at"), null=True, blank=True)
+    watermark = models.CharField(_("watermark"), max_length=600, blank=True)
+
+    class Meta:
+        verbose_name = _("planning mark")
+        verbose_name_plural = _("planning marks")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.planned_at:%Y-%m-%d %H:%M}"
+
+    def holds(self, now, watermark: str) -> bool:
+        """Nothing new can be due: the records are unchanged and no step has come since."""
+        on_time = self.planned_at <= now and (self.next_due_at is None or now < self.next_due_at)
+        return on_time and self.watermark == watermark
+
+
 class OutboxMessage(models.Model):
     """One e-mail of the workflows (a notice, an invitation), rendered and waiting to go.
 

@@ -4,10 +4,10 @@ what waits on them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from expect.accounts.models import User
 
-from .delivery import NothingToSend
+from .delivery import NothingToSend, load_targets
 from .emails import absolute_url, render_subject
 from .models import OutboxMessage, Preference, Reminder
 from .rules import Due, Rule, Waiting, get_rule, rule, waiting_for, waiting_source
@@ -37,10 +37,14 @@ class DaectSummary(Rule):
     def due(self, now: datetime) -> Iterable[Due]:
         return ()
 
+    def next_due(self, now: datetime) -> None:
+        return None
+
 
 def _summary_wanted(user: User) -> bool:
-    chosen = user.notification_preferences.filter(kind=DaectSummary.kind).first()
-    return user.is_daect and DaectSummary().mode_for(chosen and chosen.mode) != Mode.OFF
+    """With `DailyDigest.for_delivery`'s prefetch of the user's choice."""
+    chosen = user.summary_choice[0].mode if user.summary_choice else None
+    return user.is_daect and DaectSummary().mode_for(chosen) != Mode.OFF
 
 
 @rule
@@ -68,18 +72,47 @@ class DailyDigest(Rule):
         for user in users:
             yield Due(user, step, today, users=(user,))
 
+    def watched(self):
+        return (Reminder, User, Preference)
+
+    def next_due(self, now: datetime) -> datetime:
+        """Today's digest hour, or tomorrow's once it has passed."""
+        local = timezone.localtime(now)
+        day = (
+            local.date()
+            if local.hour < settings.REMINDER_DIGEST_HOUR
+            else local.date() + timedelta(days=1)
+        )
+        # Local wall-clock time, then made aware: right on the days the clocks change.
+        hour = datetime.combine(day, datetime.min.time()) + timedelta(
+            hours=settings.REMINDER_DIGEST_HOUR
+        )
+        return timezone.make_aware(hour)
+
+    def for_delivery(self, users):
+        # The digest rows are claimed by their senders: nobody else reads the held rows now.
+        held = Reminder.objects.filter(status=Reminder.Status.HELD).order_by("due_on", "pk")
+        summary = Preference.objects.filter(kind=DaectSummary.kind)
+        return users.prefetch_related(
+            Prefetch("reminders", queryset=held, to_attr="held_rows"),
+            Prefetch("notification_preferences", queryset=summary, to_attr="summary_choice"),
+        )
+
+    def prepare_batch(self, users: list[User], rows: list[Reminder]) -> None:
+        """The objects of every held row of the batch, read by their own rules (one set of
+        queries per kind), and what waits on the agents."""
+        held = [row for user in users for row in user.held_rows]
+        targets = load_targets(held)
+        waiting = waiting_for([user for user in users if _summary_wanted(user)])
+        for user in users:
+            user.digest_targets = targets
+            user.digest_waiting = waiting.get(user.pk, [])
+
     def context(self, user: User, reminder: Reminder) -> dict:
-        # The digest row is claimed by its sender: nobody else reads these rows now.
-        held = list(Reminder.objects.held_for(user).order_by("due_on", "pk"))
         items, stale = [], []
-        for row in held:
+        for row in user.held_rows:
             row_rule = get_rule(row.kind)
-            model = row.content_type.model_class()
-            target = (
-                row_rule.for_delivery(model._default_manager.filter(pk=row.object_id)).first()
-                if row_rule and model
-                else None
-            )
+            target = user.digest_targets.get((row.content_type_id, row.object_id))
             if row_rule is None or target is None or not row_rule.is_current(target, row):
                 stale.append(row)
                 continue
@@ -93,28 +126,36 @@ class DailyDigest(Rule):
                 f"reminders/{row_rule.template}", context, language=user.preferred_language
             )
             items.append({"subject": subject, "url": context.get("url"), "row": row})
-        waiting = waiting_for(user) if _summary_wanted(user) else []
-        Reminder.objects.filter(pk__in=[row.pk for row in stale]).update(
-            status=Reminder.Status.SKIPPED, last_error="No longer due (or its deadline moved)"
-        )
-        if not items and not waiting:
+        if stale:
+            Reminder.objects.filter(pk__in=[row.pk for row in stale]).update(
+                status=Reminder.Status.SKIPPED, last_error="No longer due (or its deadline moved)"
+            )
+        if not items and not user.digest_waiting:
             raise NothingToSend
         return {
             "items": items,
-            "waiting": waiting,
+            "waiting": user.digest_waiting,
             "day": timezone.localdate(),
             "url": absolute_url(reverse("core:dashboard")),
         }
 
-    def after_send(self, user: User, reminder: Reminder, context: dict) -> None:
-        rows = [item["row"].pk for item in context["items"]]
-        Reminder.objects.filter(pk__in=rows).update(
-            status=Reminder.Status.IN_DIGEST, digest=reminder, sent_at=reminder.sent_at
-        )
+    def after_batch(self, sent: list[tuple[User, Reminder, dict]]) -> None:
+        """The rows carried by the digests of the batch, marked in one query."""
+        carried = []
+        for _user, reminder, context in sent:
+            for item in context["items"]:
+                row = item["row"]
+                row.status, row.digest, row.sent_at = (
+                    Reminder.Status.IN_DIGEST,
+                    reminder,
+                    reminder.sent_at,
+                )
+                carried.append(row)
+        Reminder.objects.bulk_update(carried, ["status", "digest", "sent_at"])
 
 
 @waiting_source
-def reminders_failed(user: User) -> Iterable[Waiting]:
+def reminders_failed() -> Iterable[Waiting]:
     failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
     outbox_failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
     changelist = reverse("admin:notifications_reminder_changelist")

@@ -9,8 +9,9 @@ imports no domain app: it finds the rules through `autodiscover()`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -18,11 +19,12 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from . import planner
 from .models import Preference, Reminder
 
 if TYPE_CHECKING:
@@ -75,15 +77,44 @@ class Rule:
     mandatory: ClassVar[bool] = False
     modes: ClassVar[tuple[str, ...]] = tuple(Preference.Mode.values)
     default_mode: ClassVar[str] = Preference.Mode.IMMEDIATE
+    # Steps that fall on dates, planned in full by the day's first sweep.
 
     def due(self, now: datetime) -> Iterable[Due]:
+        """The due steps, found in Python (the rules whose `statements` is None)."""
         raise NotImplementedError
+
+    def statements(self, now: datetime) -> list[planner.Rows] | None:
+        """The due steps as `INSERT … SELECT` statements run by the database, or None."""
+        return None
+
+    def recipient_sources(self) -> list[planner.Recipients]:
+        return []
+
+    def watched(self) -> tuple[type[models.Model], ...]:
+        """The models whose rows decide the due steps and their recipients: a new row or a
+        saved one (its history) makes the next sweep plan the rule again."""
+        return ()
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The first moment after `now` when a step may come due with the records
+        unchanged (None: never); until then, and while `watched` is unchanged, the
+        sweeps skip the rule. By default: now (planned at every sweep)."""
+        return now
 
     def prepare(self, now: datetime) -> None:
         """State changes the sweep makes before planning (not run by a dry run)."""
 
     def after_send(self, obj: models.Model, reminder: Reminder, context: dict) -> None:
         """Called once the message went out."""
+
+    def prepare_batch(self, targets: list[models.Model], rows: list[Reminder]) -> None:
+        """Load what `context` reads for the whole batch at once (a constant number of
+        queries per batch), after `for_delivery`."""
+
+    def after_batch(self, sent: list[tuple[models.Model, Reminder, dict]]) -> None:
+        """Called once the batch's messages of this kind went out (object, row, context)."""
+        for obj, reminder, context in sent:
+            self.after_send(obj, reminder, context)
 
     def mode_for(self, chosen: str | None) -> str:
         """How a recipient receives this kind, given their choice (None: no choice made)."""
@@ -146,19 +177,32 @@ class Step:
     def on(self, deadline: date) -> date:
         return deadline - self.before
 
+    def last_deadline(self, today: date) -> date:
+        """The latest deadline whose step has come by `today`."""
+        return planner.last_deadline(self.on, today, self.before)
 
-# The SQL side selects with a few days of margin (months are not all as long); the
-# exact step date is checked in Python on the few rows found.
-_MARGIN = timedelta(days=3)
+    def on_sql(self) -> tuple[str, list]:
+        return planner.shifted(planner.DEADLINE, self.before), []
+
+
+def key_sql(name: str) -> tuple[str, list]:
+    """The SQL of `step_key(name, deadline)`."""
+    return f"%s || {planner.Sql.date_text(planner.DEADLINE)}", [f"{name}@"]
+
+
+def replaced_note(key: tuple[str, list]) -> tuple[str, list]:
+    return f"'Replaced by the later step ' || {key[0]} || ' after an outage'", key[1]
 
 
 class DeadlineRule(Rule):
     """Steps before (or after) a date field of the object, keyed by that date.
 
-    After an outage only the latest due step of each deadline is sent; the earlier
-    ones never logged are logged as caught up; a latest step older than the catch-up
-    window is logged as expired, not sent. A moved deadline has new keys: the new
-    steps are planned, the old rows not yet sent are superseded at sending time.
+    Planned by the database (`expect.notifications.planner`), once a day: the steps
+    fall on dates, so the day's later sweeps have nothing new to find. After an outage
+    only the latest due step of each deadline is sent; the earlier ones never logged
+    are logged as caught up; a latest step older than the catch-up window is logged as
+    expired, not sent. A moved deadline has new keys: the new steps are planned, the
+    old rows not yet sent are superseded at sending time.
     """
 
     steps: ClassVar[tuple[Step, ...]]  # from the earliest to the latest
@@ -170,8 +214,9 @@ class DeadlineRule(Rule):
         """The objects for which `step` may be due (state, not archived…)."""
         raise NotImplementedError
 
-    def with_recipients(self, queryset: models.QuerySet) -> models.QuerySet:
-        return queryset
+    def recipient_sources(self) -> list[planner.Recipients]:
+        """Who receives the steps, as pairs of (object or link, user) in the database."""
+        raise NotImplementedError
 
     def cc(self, step: Step) -> tuple[str, ...]:
         return ()
@@ -179,40 +224,66 @@ class DeadlineRule(Rule):
     def current_deadline(self, obj: models.Model) -> date | None:
         return getattr(obj, self.deadline_field)
 
-    def due(self, now: datetime) -> Iterable[Due]:
+    def candidate_group(self, step: Step) -> str:
+        """Steps of one group have the same `candidates` and are planned in one scan."""
+        return ""
+
+    def statements(self, now: datetime) -> list[planner.Rows]:
+        """For each step, the objects whose latest due step it is and that have no row of
+        it yet: its row, and the rows of the earlier steps it replaces. One statement
+        (one scan of the candidates) per group of steps."""
         today = timezone.localdate(now)
         start = catch_up_start(today)
-        field = self.deadline_field
+        groups: dict[str, list[int]] = defaultdict(list)
         for index, step in enumerate(self.steps):
-            later = self.steps[index + 1] if index + 1 < len(self.steps) else self.after_last
-            # Due (its date has come) and the latest due (the next one has not come).
-            queryset = self.candidates(step, today).filter(
-                **{f"{field}__lte": today + step.before + _MARGIN}
+            groups[self.candidate_group(step)].append(index)
+        found = []
+        for indexes in groups.values():
+            first = self.steps[indexes[0]]
+            latest = max(self.steps[index].last_deadline(today) for index in indexes)
+            objects = self.candidates(first, today).filter(
+                **{f"{self.deadline_field}__lte": latest}
             )
-            if later is not None:
-                queryset = queryset.filter(**{f"{field}__gt": today + later.before - _MARGIN})
-            logged = self.logged(
-                queryset.model, step__startswith=f"{step.name}@", deadline=OuterRef(field)
-            )
-            queryset = queryset.exclude(Exists(logged))
-            for obj in self.with_recipients(queryset):
-                deadline = getattr(obj, field)
-                on = step.on(deadline)
-                if on > today or (later is not None and later.on(deadline) <= today):
-                    continue
-                earlier = tuple(
-                    (step_key(s.name, deadline), s.on(deadline)) for s in self.steps[:index]
-                )
-                yield Due(
-                    obj,
-                    step_key(step.name, deadline),
-                    on,
-                    users=self.recipients(obj) or (),
-                    cc=self.cc(step),
-                    deadline=deadline,
-                    status=Reminder.Status.EXPIRED if on < start else None,
-                    earlier=earlier,
-                )
+            variants = [v for index in indexes for v in self._variants(index, today, start)]
+            found.append(planner.Rows(objects, self.deadline_field, tuple(variants)))
+        return found
+
+    def _variants(self, index: int, today: date, start: date) -> list[planner.Variant]:
+        step = self.steps[index]
+        later = self.steps[index + 1] if index + 1 < len(self.steps) else self.after_last
+        # Due (its date has come), the latest due (the next one has not), not yet logged.
+        where = [(f"{planner.DEADLINE} <= %s", [step.last_deadline(today)])]
+        if later is not None:
+            where.append((f"{planner.DEADLINE} > %s", [later.last_deadline(today)]))
+        model = self.candidates(step, today).model
+        where.append(planner.not_logged(self, model, f"{step.name}@"))
+        condition = planner.both(*where)
+        key = key_sql(step.name)
+        skipped = [
+            replace(self.skipped(earlier, key, start), where=condition)
+            for earlier in self.steps[:index]
+        ]
+        current = planner.Variant(
+            key, step.on_sql(), expired_before=start, cc=self.cc(step), where=condition
+        )
+        return [*skipped, current]
+
+    @staticmethod
+    def skipped(step: Step, replaced_by: tuple[str, list], start: date) -> planner.Variant:
+        """An earlier step replaced after an outage: logged, not sent."""
+        return planner.Variant(
+            key_sql(step.name),
+            step.on_sql(),
+            status=Reminder.Status.CAUGHT_UP,
+            expired_before=start,
+            note=replaced_note(replaced_by),
+        )
+
+    def due(self, now: datetime) -> Iterable[Due]:
+        raise NotImplementedError("Planned by the database: see `statements`")
+
+    def next_due(self, now: datetime) -> datetime | None:
+        return next_day(now)
 
 
 class AnswerAwaited(Rule):
@@ -265,6 +336,16 @@ class AnswerAwaited(Rule):
                 status=Reminder.Status.EXPIRED if on < start else None,
             )
 
+    def watched(self) -> tuple[type[models.Model], ...]:
+        from expect.accounts.models import Membership, User
+
+        return (self.awaiting().model, self.requests().model, Membership, User)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The next request to come to its seventh day."""
+        waiting = self._with_request(self.awaiting()).filter(asked_at__gt=now - self.delay)
+        return after(waiting.aggregate(first=Min("asked_at"))["first"], self.delay)
+
     def for_delivery(self, queryset: models.QuerySet) -> models.QuerySet:
         awaiting = self.awaiting().filter(pk=OuterRef("pk"))
         return self.with_recipients(self._with_request(queryset)).annotate(
@@ -286,6 +367,17 @@ class AnswerAwaited(Rule):
         }
 
 
+def after(moment: datetime | None, delay: timedelta) -> datetime | None:
+    """`moment + delay`, or None without a moment (for `Rule.next_due`)."""
+    return moment + delay if moment is not None else None
+
+
+def next_day(now: datetime) -> datetime:
+    """The start of the next day (local time): when the steps that fall on dates move."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+
+
 def catch_up_start(today: date) -> date:
     """The oldest step date still sent: missed steps are caught up within this window."""
     return today - timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
@@ -302,7 +394,8 @@ class Waiting:
 
 _rules: dict[str, Rule] = {}
 _sources: list[Callable[[User, date], Iterable[Deadline]]] = []
-_waiting: list[Callable[[User], Iterable[Waiting]]] = []
+_waiting: list[Callable[[], Iterable[Waiting]]] = []
+_personal: list[Callable[[list[User]], dict[int, list[Waiting]]]] = []
 
 
 def rule(cls: type[Rule]) -> type[Rule]:
@@ -321,18 +414,31 @@ def deadline_source(
     return function
 
 
-def waiting_source(
-    function: Callable[[User], Iterable[Waiting]],
-) -> Callable[[User], Iterable[Waiting]]:
-    """Register a function listing what waits on a DAECT agent (counts and links)."""
+def waiting_source(function: Callable[[], Iterable[Waiting]]) -> Callable[[], Iterable[Waiting]]:
+    """Register a function listing what waits on DAECT (counts and links), the same for
+    every agent: computed once per batch of digests."""
     _waiting.append(function)
     return function
 
 
-def waiting_for(user: User) -> list[Waiting]:
-    """What waits on a DAECT agent, the empty counts left out."""
+def personal_waiting_source(
+    function: Callable[[list[User]], dict[int, list[Waiting]]],
+) -> Callable[[list[User]], dict[int, list[Waiting]]]:
+    """Register a function listing what waits on each of these agents ({user id: items}),
+    in a constant number of queries."""
+    _personal.append(function)
+    return function
+
+
+def waiting_for(users: list[User]) -> dict[int, list[Waiting]]:
+    """What waits on each of these DAECT agents, the empty counts left out."""
     autodiscover()
-    return [item for source in _waiting for item in source(user) if item.count]
+    shared = [item for source in _waiting for item in source() if item.count]
+    found = {user.pk: list(shared) for user in users}
+    for source in _personal:
+        for user_pk, items in source(users).items():
+            found[user_pk] += [item for item in items if item.count]
+    return found
 
 
 def autodiscover() -> None:

@@ -1,12 +1,17 @@
 """The reminders sweep: plan the due steps, record them in the log, deliver them in batches.
 
-- Planning asks each rule for its due steps with set-based queries that leave out
-  what the log already holds (NOT EXISTS), a constant number per rule.
-- Recording writes one row per (kind, object, step, recipient); the unique key
-  makes a second sweep's rows no-ops (`ignore_conflicts`). A step's key names its
-  deadline, so a renewed label or a moved due date gets new rows. After an outage
-  only the latest due step of a deadline is sent: the earlier ones are logged as
-  caught up; a step older than `REMINDER_CATCH_UP_DAYS` is logged as expired.
+- The deadline rules (labels, reports: steps that fall on dates, thousands of
+  objects) are planned by the database: `INSERT … SELECT … ON CONFLICT DO NOTHING`
+  statements (`expect.notifications.planner`), a constant number per rule, run by
+  the day's first sweep; the day's later sweeps find the day's mark and skip them.
+- The other rules (answers awaited, memberships, the digest: few objects, steps that
+  fall at an hour) find their due steps with set-based queries that leave out what
+  the log already holds (NOT EXISTS), a constant number per rule, at every sweep.
+- Either way one row per (kind, object, step, recipient); the unique key makes a
+  second sweep's rows no-ops. A step's key names its deadline, so a renewed label
+  or a moved due date gets new rows. After an outage only the latest due step of a
+  deadline is sent: the earlier ones are logged as caught up; a step older than
+  `REMINDER_CATCH_UP_DAYS` is logged as expired.
 - Delivery (`expect.notifications.delivery`) claims bounded batches of rows and
   commits the claim before talking to the SMTP server; the Celery sweep enqueues
   the batches as separate short tasks.
@@ -22,8 +27,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from . import planner
 from .delivery import NothingToSend, Sender, deliver_batch, deliver_reminders
-from .models import Preference, Reminder
+from .models import PlanningMark, Preference, Reminder
 from .rules import Due, Rule, all_rules, catch_up_start
 
 __all__ = ["NothingToSend", "plan", "prepare", "record", "deliver_pending", "resend", "run"]
@@ -39,10 +45,18 @@ _STATUS_FOR_MODE = {
 }
 
 
-def plan(now: datetime | None = None) -> list[tuple[Rule, Due]]:
-    """Every step due now, whether or not already recorded in the log."""
+def plan(now: datetime | None = None) -> list[Reminder]:
+    """The log rows every rule would write now (the dry run), unsaved: the rules planned
+    by the database are previewed with the same statements, not written."""
     now = now or timezone.now()
-    return [(rule, due) for rule in all_rules() for due in rule.due(now)]
+    found: list[Reminder] = []
+    for rule in all_rules():
+        statements = rule.statements(now)
+        if statements is None:
+            found += rows_for([(rule, due) for due in rule.due(now)], now)
+        else:
+            found += planner.preview(rule, statements, rule.recipient_sources(), now)
+    return found
 
 
 def prepare(now: datetime | None = None) -> None:
@@ -55,7 +69,14 @@ def prepare(now: datetime | None = None) -> None:
 def record(dues: list[tuple[Rule, Due]], now: datetime | None = None) -> int:
     """Write the log rows of the due steps; rows already there are left alone.
 
-    Returns the number of rows offered (new or not). Each recipient's choice of
+    Returns the number of rows offered (new or not)."""
+    rows = rows_for(dues, now)
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def rows_for(dues: list[tuple[Rule, Due]], now: datetime | None = None) -> list[Reminder]:
+    """The log rows of the due steps found in Python, unsaved. Each recipient's choice of
     delivery (as they happen, digest, off) decides the row's status; the legal
     deadlines (`Rule.mandatory`) are always sent as they happen. The earlier steps
     a due step replaces after an outage are logged as caught up (or expired).
@@ -127,8 +148,7 @@ def record(dues: list[tuple[Rule, Due]], now: datetime | None = None) -> int:
                     )
                 )
                 copy = []
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return len(rows)
+    return rows
 
 
 def deliver_pending(now: datetime | None = None) -> Counter:
@@ -176,12 +196,47 @@ def resend(reminder: Reminder, *, now: datetime | None = None) -> str:
 
 
 def plan_and_record(now: datetime | None = None) -> dict:
-    """The sweep's first half: state changes, planning and recording (the Celery sweep)."""
+    """The sweep's first half: state changes, planning and recording (the Celery sweep).
+
+    A rule is planned only when time has reached its next step or the records it
+    reads changed since its last planning (`PlanningMark`): an idle sweep costs two
+    queries. The deadline rules run in the database (`Rule.statements`), the others
+    in Python; each rule's rows and its mark are written in one transaction.
+    """
     now = now or timezone.now()
-    prepare(now)
-    dues = plan(now)
-    offered = record(dues, now)
-    return {"due_steps": len(dues), "rows_offered": offered}
+    rules = list(all_rules())
+    marks = {mark.kind: mark for mark in PlanningMark.objects.all()}
+    watermarks = planner.watermarks(rules)
+    summary: Counter = Counter()
+    for rule in rules:
+        mark = marks.get(rule.kind)
+        if mark is not None and mark.holds(now, watermarks[rule.kind]):
+            continue
+        with transaction.atomic():
+            summary += _plan_rule(rule, now)
+            PlanningMark.objects.bulk_create(
+                [
+                    PlanningMark(
+                        kind=rule.kind,
+                        planned_at=now,
+                        next_due_at=rule.next_due(now),
+                        watermark=watermarks[rule.kind],
+                    )
+                ],
+                update_conflicts=True,
+                unique_fields=["kind"],
+                update_fields=["planned_at", "next_due_at", "watermark"],
+            )
+    return {key: summary[key] for key in ("due_steps", "rows_offered", "rows_planned")}
+
+
+def _plan_rule(rule: Rule, now: datetime) -> Counter:
+    rule.prepare(now)
+    statements = rule.statements(now)
+    if statements is None:
+        dues = [(rule, due) for due in rule.due(now)]
+        return Counter(due_steps=len(dues), rows_offered=record(dues, now))
+    return Counter(rows_planned=planner.insert(rule, statements, rule.recipient_sources(), now))
 
 
 def run(now: datetime | None = None) -> dict:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from expect.notifications import sweep
-from expect.notifications.models import Preference, Reminder
+from expect.notifications.models import Reminder
 
 
 class Command(BaseCommand):
@@ -24,27 +24,19 @@ class Command(BaseCommand):
             summary = sweep.run(now)
             self.stdout.write(", ".join(f"{key}: {value}" for key, value in summary.items()))
             return
-        dues = sweep.plan(now)
-        chosen = {
-            (user_id, kind): mode
-            for user_id, kind, mode in Preference.objects.values_list("user_id", "kind", "mode")
-        }
-        lines = 0
-        for rule, due in dues:
-            for user in due.users:
-                mode = rule.mode_for(chosen.get((user.pk, rule.kind)))
-                self.stdout.write(
-                    f"{due.due_on:%Y-%m-%d}  {rule.kind:<34} {due.step:<22} "
-                    f"{due.obj!s:.60}  → {user.email} ({mode})"
-                    + (f" cc {', '.join(due.cc)}" if due.cc else "")
-                )
-                lines += 1
-            for address in due.emails:
-                self.stdout.write(
-                    f"{due.due_on:%Y-%m-%d}  {rule.kind:<34} {due.step:<22} {due.obj!s:.60}"
-                    f"  → {address}"
-                )
-                lines += 1
+        rows = [
+            row
+            for row in sweep.plan(now)
+            if row.status in (Reminder.Status.PENDING, Reminder.Status.HELD)
+        ]
+        for row in rows:
+            mode = "digest" if row.status == Reminder.Status.HELD else "immediate"
+            self.stdout.write(
+                f"{row.due_on:%Y-%m-%d}  {row.kind:<34} {row.step:<22} "
+                f"#{row.object_id:<8} → {row.email} ({mode})"
+                + (f" cc {', '.join(row.cc)}" if row.cc else "")
+            )
+        lines = len(rows)
         ready = Reminder.objects.ready(now).count()
         self.stdout.write(
             self.style.SUCCESS(
