@@ -52,6 +52,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "reports:library": (LIBRARY,),
     "reports:library_report": (LIBRARY, CATALOGUE),
     "reports:figures": (FIGURES,),
+    "api:open_data": (CATALOGUE, LIBRARY, FIGURES),
+    "api:docs": (),
 }
 
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
