@@ -51,6 +51,7 @@ SCALE = int(os.environ.get("BENCH_SCALE", "36000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+MAX_ROUND = float(os.environ.get("BENCH_MAX_ROUND", "30"))  # seconds, for the slowest pages
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 ONLY = {f.strip() for f in os.environ.get("BENCH_ONLY", "").split(",") if f.strip()}
 GUNICORN_WORKERS = 2
@@ -121,7 +122,14 @@ class Bench:
         self.gunicorn: subprocess.Popen | None = None
         self.celery: subprocess.Popen | None = None
         self.env = self._env()
-        self.facts: dict = {"load_before": os.getloadavg(), "cores": os.cpu_count(), "scale": SCALE}
+        self.facts: dict = {
+            "load_before": os.getloadavg(),
+            "cores": os.cpu_count(),
+            "scale": SCALE,
+            "rounds": ROUNDS,
+            "round_seconds": SECONDS,
+            "connections": CONNECTIONS,
+        }
         self.steps: dict[str, float] = {}
 
     def _env(self) -> dict:
@@ -291,7 +299,7 @@ class Bench:
     def measure(self, page: dict) -> None:
         # A slow page gets longer rounds: 8 connections queue on 2 workers, and each
         # connection should see a few answers in a round.
-        seconds = max(SECONDS, min(30.0, page["probe_ms"] / 1000 * 12))
+        seconds = max(SECONDS, min(MAX_ROUND, page["probe_ms"] / 1000 * 12))
         runs, floors = [], []
         for _ in range(ROUNDS):
             runs.append(self.wrk(page["path"], page["cookie"], seconds))

@@ -119,6 +119,22 @@ class MissionReport(Archivable, ScannedFile):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["-submitted_at", "-created_at", "-id"], name="report_submitted_idx"
+            ),
+            models.Index(
+                fields=["state", "assigned_to"],
+                condition=Q(archived_at__isnull=True),
+                name="report_desk_idx",
+            ),
+            # The library: published reports, the latest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(is_published=True, state="accepted", archived_at__isnull=True),
+                name="report_library_idx",
+            ),
+        ]
         verbose_name = _("mission report")
         verbose_name_plural = _("mission reports")
         permissions = [
