@@ -22,6 +22,43 @@ CHECK_SECONDS = 1.5
 WORKERS = 2
 
 
+# What the lists are indexed for (issue #16, part 2); bench/explain.py shows the plans.
+INDEXES = [
+    "## What the lists read",
+    "",
+    "`bench/explain.py` EXPLAINs every query a page issues on a seeded database and names",
+    "the sequential scans of big tables and the big sorts. What it showed at 36,000",
+    "collectivities, and what the models' `Meta.indexes` now give (migrations",
+    "`*_list_indexes`):",
+    "",
+    "- Every portal list and admin changelist sorted its whole table to show 30 or 100",
+    "  rows: each list's order has its index, with the `-pk` Django's admin adds to make",
+    "  it total (missions by departure, needs and applications by creation, proposals,",
+    "  labels by grant, reports by hand-in, memberships by request, accounts by name,",
+    "  collectivities by name — the collectivity admin orders by `name, pk` so that the",
+    "  catalogue and the admin read the same index).",
+    "- The DAECT dashboard's counts of what waits on whom read partial indexes on",
+    "  `(state, assigned_to)` of the unarchived rows; reports due and overdue read",
+    "  `(state, report_due_on)`; an embassy's needs and missions are found by",
+    "  `request.country`; the library reads its published reports, latest first, from a",
+    "  partial index; labels in force from a partial index by collectivity and theme.",
+    "- A member's or expert's missions are found with a subquery on the team rather than",
+    "  a join, so the list needs no `DISTINCT` over every column.",
+    "- The admin lists of the big tables do not count the whole table",
+    "  (`show_full_result_count = False`); the forms whose foreign keys point to big",
+    "  tables (needs, proposals) search them (`autocomplete_fields`) instead of drawing",
+    "  selects of 36,000 options.",
+    "- The matching page ranks in the database (`missions/matching.py`: every criterion",
+    "  and the score are SQL annotations) and shows 25 candidates a page, best first.",
+    "- Left as they are: the filter choices of the library (distinct countries and years",
+    "  of the published reports), the figures page's group-bys and the admin's",
+    "  `date_hierarchy` read all the rows they summarise — the public side's page cache",
+    "  and the figures cache are what keeps them off the request path; the demo embassy",
+    "  relays every generated need, so its lists legitimately read the whole tables.",
+    "",
+]
+
+
 def service_ms(page: dict) -> float:
     """Time one request holds a worker: both workers busy, 1000 × workers / (req/s)."""
     return 1000 * WORKERS / page["rps"] if page["rps"] else float("inf")
@@ -227,6 +264,7 @@ def write(pages: list[dict], facts: dict, steps: dict, extra: dict, root: Path) 
         f" {celery['reminders']} reminder rows): {celery.get('rss_after') or 0:.0f} MB.",
         f"- `manage.py check`: {facts['check_seconds']:.2f} s.",
         "",
+        *INDEXES,
         "## Reading the figures",
         "",
         "- The ratio says how much of a request's time the page itself costs beyond",
@@ -241,3 +279,12 @@ def write(pages: list[dict], facts: dict, steps: dict, extra: dict, root: Path) 
     path = root / "docs" / "performance.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+if __name__ == "__main__":
+    # Writes docs/performance.md again from the figures of the last run (var/).
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    saved = json.loads((root / "var" / "bench-figures.json").read_text(encoding="utf-8"))
+    print(write(saved["pages"], saved["facts"], saved["steps"], saved["extra"], root))

@@ -419,6 +419,11 @@ def main() -> int:
         extra["celery"] = bench.celery_sweep()
         bench.facts["load_after"] = os.getloadavg()
         bench.facts["seconds"] = time.monotonic() - START
+        # The figures themselves, for `python bench/report.py` to write the page again.
+        saved = ROOT / "var" / "bench-figures.json"
+        saved.parent.mkdir(exist_ok=True)
+        figures = {"pages": bench.pages, "facts": bench.facts, "steps": bench.steps, "extra": extra}
+        saved.write_text(json.dumps(figures), encoding="utf-8")
         path = report.write(bench.pages, bench.facts, bench.steps, extra, ROOT)
         say(f"figures written to {path.relative_to(ROOT)}")
         return 0

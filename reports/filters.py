@@ -32,6 +32,9 @@ def country_choices() -> list[tuple[str, str]]:
     codes = (
         MissionReport.objects.published()
         .values_list("mission__request__country", flat=True)
+        # Without the model's ordering, else DISTINCT runs over (country, date) pairs and
+        # gives one option per report instead of one per country.
+        .order_by()
         .distinct()
     )
     return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
