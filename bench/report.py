@@ -198,6 +198,9 @@ def write(pages: list[dict], facts: dict, steps: dict, extra: dict, root: Path) 
         f"- Run on {datetime.now():%Y-%m-%d %H:%M}, {platform.node()}: {facts['cores']} cores,"
         f" Python {platform.python_version()}, PostgreSQL {facts['postgres']}; the whole run"
         f" took {facts['seconds'] / 60:.1f} min.",
+        f"- Rounds: {facts.get('rounds')} per page, page and floor alternating, at least"
+        f" {facts.get('round_seconds')} s each (longer for slow pages), wrk with"
+        f" {facts.get('connections')} connections.",
         f"- Load average before: {load}; after: {load_after}. The machine is shared: a",
         "  one-minute load above the core count means other work ran alongside, and the",
         "  absolute figures are pessimistic (the ratios much less so: the floor shared it).",
