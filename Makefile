@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The suite runs on every core (pytest-xdist): each worker has its own test database.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install browser lint format messages worker clean loadtest
+.PHONY: run test install browser lint format messages worker clean loadtest bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,3 +70,13 @@ clean:
 # Figures in docs/load-test.md. Not part of `make test`.
 loadtest: install
 	$(BIN)/python loadtest/run.py
+
+# Performance at national volume (issue #16): `seed_demo --scale 36000` on a throwaway
+# PostgreSQL cluster, gunicorn with 2 workers, every page family loaded by wrk next to
+# Django's floor (same bytes, no database, no template). Under 20 minutes; figures in
+# docs/performance.md. Not part of `make test`. BENCH_SCALE=2000 for a quick run.
+bench: install
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the bench…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py

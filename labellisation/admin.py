@@ -156,6 +156,8 @@ class LabelApplicationAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMi
         "committee",
     ]
     list_select_related = ["collectivity", "theme", "committee", "assigned_to"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = [
         "reference",
         "collectivity__name",
@@ -362,6 +364,8 @@ class LabelAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Archiv
     ]
     list_filter = ["state", "theme", "collectivity__kind", "collectivity__region"]
     list_select_related = ["collectivity", "theme"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = ["collectivity__name", "collectivity__siren", "verification_code"]
     readonly_fields = [
         "collectivity",
@@ -520,6 +524,8 @@ class OpinionAdmin(HistoryAdmin):
     ]
     list_filter = ["recommendation", "conflict", "given_at", WithdrawnFilter]
     list_select_related = ["application__collectivity", "application__theme", "requested_from"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = ["application__collectivity__name", "requested_from__email"]
     autocomplete_fields = ["application"]
     form = OpinionForm

@@ -260,6 +260,16 @@ class LabelApplication(Referenced, Archivable):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="application_created_idx"),
+            models.Index(fields=["submitted_at"], name="application_submitted_idx"),
+            # The DAECT dashboard counts what waits on whom, state by state.
+            models.Index(
+                fields=["state", "assigned_to"],
+                condition=Q(archived_at__isnull=True),
+                name="application_desk_idx",
+            ),
+        ]
         verbose_name = _("label application")
         verbose_name_plural = _("label applications")
         permissions = [
@@ -433,6 +443,15 @@ class Label(Archivable):
 
     class Meta:
         ordering = ["-granted_on"]
+        indexes = [
+            models.Index(fields=["-granted_on", "-id"], name="label_granted_idx"),
+            # Labels in force (catalogue, figures, matching): by collectivity and theme.
+            models.Index(
+                fields=["collectivity", "theme", "valid_until"],
+                condition=Q(state="active", archived_at__isnull=True),
+                name="label_in_force_idx",
+            ),
+        ]
         verbose_name = _("label")
         verbose_name_plural = _("labels")
         permissions = [

@@ -103,6 +103,10 @@ class MissionRequestAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixi
         "embassy",
     ]
     list_select_related = ["embassy", "theme", "assigned_to"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
+    # Selects of every account or embassy would weigh megabytes: searched instead.
+    autocomplete_fields = ["embassy", "created_by", "assigned_to"]
     search_fields = ["reference", "partner_name", "partner_place", "description", "embassy__name"]
     date_hierarchy = "submitted_at"
     fieldsets = [
@@ -216,6 +220,9 @@ class MissionProposalAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMix
     ]
     list_filter = ["state", "collectivity__kind", "request__theme"]
     list_select_related = ["request__theme", "collectivity"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
+    autocomplete_fields = ["request", "collectivity", "proposed_by", "answered_by", "experts"]
     search_fields = [
         "request__reference",
         "collectivity__name",
@@ -345,6 +352,8 @@ class MissionAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin, Arch
         ("request__country", CountryFilter),
     ]
     list_select_related = ["collectivity", "request__theme", "assigned_to"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = ["reference", "collectivity__name", "request__partner_name", "place"]
     date_hierarchy = "departure_date"
     fieldsets = [

@@ -28,7 +28,7 @@ def embassy_needs(request: HttpRequest) -> Section | None:
 
 
 def _missions_context(missions) -> dict:
-    rows = missions.select_related("collectivity", "request")
+    rows = missions.select_related("collectivity", "request__theme")
     return {"missions": rows[:SHOWN], "count": rows.count()}
 
 

@@ -145,6 +145,17 @@ class MissionRequest(Referenced, Archivable):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
+            models.Index(fields=["submitted_at"], name="request_submitted_idx"),
+            # An embassy sees the needs and missions of its countries.
+            models.Index(fields=["country"], name="request_country_idx"),
+            models.Index(
+                fields=["state", "assigned_to"],
+                condition=Q(archived_at__isnull=True),
+                name="request_desk_idx",
+            ),
+        ]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         permissions = [
@@ -249,6 +260,7 @@ class MissionProposal(models.Model):
 
     class Meta:
         ordering = ["-proposed_at"]
+        indexes = [models.Index(fields=["-proposed_at", "-id"], name="proposal_proposed_idx")]
         verbose_name = _("mission proposal")
         verbose_name_plural = _("mission proposals")
         permissions = [
@@ -298,12 +310,14 @@ class MissionQuerySet(ArchivableQuerySet):
             return self.none()
         if user.is_embassy_agent:
             return self.filter(request__country__in=[c.code for c in user.embassy.countries])
-        # Experts see the missions they are on, even after leaving the collectivity.
-        on_team = Q(experts=user)
+        # Experts see the missions they are on, even after leaving the collectivity. A
+        # subquery rather than a join: no duplicate rows, hence no DISTINCT over the list.
+        teams = Mission.experts.through.objects.filter(user=user).values("mission")
+        on_team = Q(pk__in=teams)
         membership = user.active_membership
         if membership is not None:
             on_team |= Q(collectivity_id=membership.collectivity_id)
-        return self.filter(on_team).distinct()
+        return self.filter(on_team)
 
     # "Report due" and "report overdue", defined once: the dashboards, the admin filters,
     # the programme figures, the DAECT digest and the reminder rules all call these.
@@ -379,6 +393,22 @@ class Mission(Referenced, Archivable):
 
     class Meta:
         ordering = ["-departure_date", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["-departure_date", "-created_at", "-id"], name="mission_departure_idx"
+            ),
+            models.Index(
+                fields=["state", "assigned_to"],
+                condition=Q(archived_at__isnull=True),
+                name="mission_desk_idx",
+            ),
+            # Reports due and overdue (dashboards, figures, reminders).
+            models.Index(
+                fields=["state", "report_due_on"],
+                condition=Q(archived_at__isnull=True),
+                name="mission_report_due_idx",
+            ),
+        ]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         permissions = [

@@ -120,6 +120,8 @@ class MissionReportAdmin(ReferenceSearchMixin, TimelineMixin, ObjectActionsMixin
         ("mission__request__theme", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["mission__collectivity", "mission__request__theme", "assigned_to"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = [
         "mission__reference",
         "mission__collectivity__name",

@@ -45,7 +45,7 @@ def reports_due(request: HttpRequest) -> Section | None:
     missions = (
         _own_missions(user)
         .report_due(today)
-        .select_related("collectivity", "request")
+        .select_related("collectivity", "request__theme")
         .order_by("report_due_on", "pk")
     )
     count = missions.count()
@@ -65,7 +65,7 @@ def reports_to_read(request: HttpRequest) -> Section | None:
     reports = (
         MissionReport.objects.visible_to(user)
         .filter(state__in=HANDED_IN_STATES)
-        .select_related("mission__collectivity", "mission__request")
+        .select_related("mission__collectivity", "mission__request__theme")
         .annotate(comment_count=Count("comments"))
         .order_by("-submitted_at", "pk")
     )

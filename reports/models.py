@@ -119,13 +119,15 @@ class MissionReport(Archivable, ScannedFile):
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
-        verbose_name = _("mission report")
-        verbose_name_plural = _("mission reports")
-        permissions = [
-            ("evaluate_report", "Can send back or accept a mission report"),
-            ("publish_report", "Can publish or withdraw a report from the library"),
-        ]
         indexes = [
+            models.Index(
+                fields=["-submitted_at", "-created_at", "-id"], name="report_submitted_idx"
+            ),
+            models.Index(
+                fields=["state", "assigned_to"],
+                condition=Q(archived_at__isnull=True),
+                name="report_desk_idx",
+            ),
             # The library's count, its newest-first pages and its facets read this
             # index alone, never the reports' texts.
             models.Index(
@@ -133,7 +135,13 @@ class MissionReport(Archivable, ScannedFile):
                 fields=["-published_at", "-id", "mission"],
                 condition=Q(is_published=True, state="accepted", archived_at__isnull=True),
                 name="report_library_order",
-            )
+            ),
+        ]
+        verbose_name = _("mission report")
+        verbose_name_plural = _("mission reports")
+        permissions = [
+            ("evaluate_report", "Can send back or accept a mission report"),
+            ("publish_report", "Can publish or withdraw a report from the library"),
         ]
         constraints = [
             models.CheckConstraint(

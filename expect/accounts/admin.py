@@ -57,6 +57,8 @@ class UserAdmin(ObjectActionsMixin, HistoryAdmin, BaseUserAdmin):
     ]
     list_filter = ["role", "is_active", "is_staff", "embassy"]
     list_select_related = ["embassy"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = ["email", "first_name", "last_name", "membership__collectivity__name"]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
@@ -194,6 +196,8 @@ class MembershipAdmin(TimelineMixin, ObjectActionsMixin, HistoryAdmin):
     list_display = ["user", "collectivity", "state", "is_referent", "requested_at", "decided_at"]
     list_filter = ["state", "is_referent", "collectivity__kind"]
     list_select_related = ["user", "collectivity"]
+    # No COUNT(*) over the whole table under the filtered count: the list reads a page.
+    show_full_result_count = False
     search_fields = ["user__email", "user__last_name", "collectivity__name", "collectivity__siren"]
     autocomplete_fields = ["user", "collectivity"]
     readonly_fields = ["state", "requested_at", "decided_at", "decided_by", "reason", "timeline"]

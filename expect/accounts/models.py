@@ -96,6 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        # The admin list's order (Django adds "-pk" to make it total).
+        indexes = [models.Index(fields=["last_name", "first_name", "-id"], name="user_name_idx")]
         verbose_name = _("user")
         verbose_name_plural = _("users")
         permissions = [
@@ -208,6 +210,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="membership_requested_idx")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         permissions = [

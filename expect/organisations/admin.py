@@ -11,6 +11,8 @@ class CollectivityAdmin(RefuseForgedActions, admin.ModelAdmin):
     list_display = ["name", "kind", "siren", "rna", "insee_code", "department_code", "region"]
     list_filter = ["kind", "imported", "region"]
     list_select_related = ["region"]
+    # Total as it is, so that Django adds no "-pk": the list reads collectivity_name_idx.
+    ordering = ["name", "pk"]
     search_fields = ["name", "search_name", "siren", "rna", "insee_code"]
     filter_horizontal = ["languages"]
     readonly_fields = ["imported", "created_at", "updated_at"]

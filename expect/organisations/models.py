@@ -208,6 +208,8 @@ class Collectivity(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The catalogue and the admin list sort by name (then pk): read in index order.
+        indexes = [models.Index(fields=["name", "id"], name="collectivity_name_idx")]
         verbose_name = _("collectivity")
         verbose_name_plural = _("collectivities")
         constraints = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,8 @@ PState = MissionProposal.State
 NEW_EXPERTS_PREFIX = "new"
 # Refusals of the services that belong next to a field rather than at the top of the page.
 FIELD_OF_CODE = {"no_expert": "experts", "foreign_expert": "experts"}
+# Candidates per page of the matching page: DAECT proposes to the best few.
+MATCHING_PAGE_SIZE = 25
 
 
 def can_view(user: User, proposal: MissionProposal) -> bool:
@@ -61,17 +64,17 @@ def _need(pk: int) -> MissionRequest:
     return get_object_or_404(MissionRequest.objects.select_related(*related), pk=pk)
 
 
-def _matching_rows(need: MissionRequest, proposals: list[MissionProposal], form) -> list[dict]:
-    """One row per ranked collectivity, with the proposal it already received, if any."""
+def _matching_rows(need: MissionRequest, page, scarce: bool, proposals, form) -> list[dict]:
+    """One row per ranked collectivity of the page, with the proposal it already received."""
     received = {proposal.collectivity_id: proposal for proposal in proposals}
     ticked = {str(pk) for pk in form["collectivities"].value() or []}
     return [
         {
-            "match": match,
-            "proposal": received.get(match.collectivity.pk),
-            "ticked": str(match.collectivity.pk) in ticked,
+            "match": matching.match(need, collectivity, scarce),
+            "proposal": received.get(collectivity.pk),
+            "ticked": str(collectivity.pk) in ticked,
         }
-        for match in matching.rank(need, on=timezone.localdate())
+        for collectivity in page
     ]
 
 
@@ -81,11 +84,20 @@ def _matching_page(request: HttpRequest, need: MissionRequest, form) -> HttpResp
         .prefetch_related("experts")
         .order_by("collectivity__name")
     )
+    page = rows = None
+    if form is not None:
+        # The best candidates first, a page at a time: the database ranks them all.
+        scarce = matching.is_scarce(need.country.code)
+        ranking = matching.ranked(need, timezone.localdate(), scarce)
+        page = Paginator(ranking, MATCHING_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.pages_list = list(page.paginator.get_elided_page_range(page.number, on_each_side=2))
+        rows = _matching_rows(need, page, scarce, proposals, form)
     title = _("Matching of the need")
     context = {
         "need": need,
         "form": form,
-        "rows": _matching_rows(need, proposals, form) if form is not None else [],
+        "rows": rows or [],
+        "page_obj": page,
         "proposals": proposals,
         "accepted": [p for p in proposals if p.state == PState.ACCEPTED],
         "title": title,
