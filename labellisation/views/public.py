@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from expect.core.pages import page_context
 from expect.core.paging import lean_page
 
-from ..filters import CatalogueFilter
+from ..filters import CatalogueFilter, labelled_collectivities
 from ..models import Label
 from ..search import add_extracts
 
@@ -58,10 +58,6 @@ class VerifyForm(forms.Form):
                 _("A verification code has ten letters and digits, for example ABCDE-FGH23.")
             )
         return code
-
-
-def _catalogue_link() -> dict:
-    return {"url": reverse("labellisation:catalogue"), "title": _("Labelled expertise")}
 
 
 def _verify_form_link() -> dict:
