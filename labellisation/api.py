@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from expect.api.datasets import Column, Dataset, choice_label
-from expect.api.filters import IntegerFilter
+from expect.api.filters import IdChoiceFilter, IntegerFilter
 from expect.api.links import absolute, object_path
 from expect.api.serializers import PortalLinkField, path_id
 from expect.core import generations
@@ -148,6 +148,14 @@ def labelled_collectivities_today() -> QuerySet[Collectivity]:
     return labelled_collectivities(timezone.localdate()).prefetch_related("languages")
 
 
+class CollectivityFilter(CatalogueFilter):
+    """The catalogue's own filters (words, name, theme, SDG, kind, region, language), with
+    the theme and goal typed as identifiers in the OpenAPI document."""
+
+    theme = IdChoiceFilter(label=_("Theme"), queryset=Theme.objects.all())
+    sdg = IdChoiceFilter(label=_("Sustainable development goal"), queryset=Sdg.objects.all())
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Labelled collectivities"),
@@ -160,8 +168,7 @@ def labelled_collectivities_today() -> QuerySet[Collectivity]:
 )
 class LabelledCollectivityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LabelledCollectivitySerializer
-    # The catalogue's own filters (name, theme, SDG, kind, region, language).
-    filterset_class = CatalogueFilter
+    filterset_class = CollectivityFilter
 
     def get_queryset(self) -> QuerySet[Collectivity]:
         return labelled_collectivities_today()

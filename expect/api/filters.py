@@ -13,3 +13,9 @@ class IntegerFilter(django_filters.NumberFilter):
     """A whole number (an id, a year): "1.5" is refused with a message, not rounded."""
 
     field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """An object chosen by its identifier, for filters the FilterSet applies itself (the
+    catalogue's theme and goal), whose type the schema cannot read from a model field."""

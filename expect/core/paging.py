@@ -14,6 +14,10 @@ from collections.abc import Callable, Iterable
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, QuerySet, Window
 
+# A page number past this is surely past the end: the paginator answers with the last page
+# (an OFFSET of 10**20 rows would not even fit the database's integers).
+LAST_PAGE_TRIED = 100_000
+
 
 def lean_page(
     queryset: QuerySet,
@@ -42,7 +46,7 @@ def _counted_page(paginator: Paginator, keys: QuerySet, number: str | None) -> P
         index = int(number or 1)
     except ValueError:
         return None
-    if index < 1:
+    if not 1 <= index <= LAST_PAGE_TRIED:
         return None
     start = (index - 1) * paginator.per_page
     found = list(

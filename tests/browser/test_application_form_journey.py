@@ -204,10 +204,10 @@ def test_a_pending_member_is_told_who_confirms_and_prepares_a_draft(visitor):
 def test_a_bad_phone_number_gets_a_clear_french_message(visitor):
     page = visitor.sign_in(f"referent@{DEMO_DOMAIN}", DEMO_PASSWORD)
     visitor.goto("/ma-collectivite/")
-    page.get_by_label("Téléphone").fill("abc")
+    page.locator("#id_phone").fill("abc")
     page = visitor.click("Enregistrer")
     assert "Saisissez un numéro de téléphone valide" in page.content()
-    page.get_by_label("Téléphone").fill("04 72 10 30 30")
+    page.locator("#id_phone").fill("04 72 10 30 30")
     visitor.click("Enregistrer")
     lyon = Collectivity.objects.get(memberships__user__email=f"referent@{DEMO_DOMAIN}")
     assert lyon.phone.as_e164 == "+33472103030"
