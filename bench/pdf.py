@@ -127,11 +127,19 @@ def measure() -> dict:
     pdf.render_pdf("reports/pdf/booklet.html", booklet_context)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    ratio = round(warm / trivial, 2)
     return {
+        "targets": [
+            {
+                "target": "a certificate in ≤ 5× a trivial WeasyPrint page",
+                "met": ratio <= 5,
+                "why": f"{warm} ms against {trivial} ms: {ratio}× (CPU time, best of runs)",
+            }
+        ],
         "trivial_page_ms": trivial,
         "first_document_of_the_process_ms": first,
         "certificate_ms": warm,
-        "certificate_over_trivial": round(warm / trivial, 2),
+        "certificate_over_trivial": ratio,
         "stored_certificate_ms": stored,
         "booklet_per_report_ms": round(booklet / size, 1),
         "booklet_peak_mb_per_report": round(peak / size / 1e6, 2),
