@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from expect.core.demo_texts import COUNTRIES
 
+from .management.commands.import_collectivities import COLUMNS  # the official extract's columns
 from .models import Collectivity, Embassy, Language, Region
 from .taxonomies import seed_taxonomies
 from .validators import normalise_search
@@ -64,16 +65,6 @@ region,Bretagne,,,53,,53,3449370
 region,Nouvelle-Aquitaine,,,75,,75,6150451
 region,Occitanie,,,76,,76,6124653
 """
-COLUMNS = [
-    "kind",
-    "name",
-    "legal_form",
-    "siren",
-    "insee_code",
-    "department_code",
-    "region_code",
-    "population",
-]
 DEMO_ASSOCIATION = ("Association des élus pour la coopération internationale (démo)", "W751000017")
 REGIONS = {
     "01": "Guadeloupe",

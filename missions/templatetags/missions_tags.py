@@ -5,8 +5,6 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from expect.organisations.models import Collectivity
-
 from ..models import Mission
 
 register = template.Library()
@@ -31,17 +29,3 @@ def mission_state_badge(mission: Mission, size: str = "") -> str:
     if size == "sm":
         classes += " fr-badge--sm"
     return format_html('<span class="{}">{}</span>', classes, mission.get_state_display())
-
-
-@register.inclusion_tag("missions/_completed_missions.html")
-def completed_missions(collectivity: Collectivity) -> dict:
-    """The collectivity's missions whose team came back, for its public page.
-
-    Only the country, the theme and the year are public: neither the team nor the budget.
-    """
-    missions = (
-        collectivity.missions.completed()
-        .select_related("request__theme")
-        .order_by("-return_date", "-pk")
-    )
-    return {"missions": missions}
